@@ -1,0 +1,4 @@
+package io.ghostrooms.protocol.rest;
+
+public record JoinRoomRequest(String nickname) {
+}

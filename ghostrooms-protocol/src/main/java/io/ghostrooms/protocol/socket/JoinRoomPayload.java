@@ -1,0 +1,4 @@
+package io.ghostrooms.protocol.socket;
+
+public record JoinRoomPayload(String roomToken, String sessionToken) {
+}

@@ -1,0 +1,4 @@
+package io.ghostrooms.protocol.socket;
+
+public record RoomTtlWarning(long expiresIn) {
+}
