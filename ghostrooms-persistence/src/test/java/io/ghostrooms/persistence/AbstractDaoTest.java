@@ -1,0 +1,777 @@
+package io.ghostrooms.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ghostrooms.persistence.attachments.AttachmentDao;
+import io.ghostrooms.persistence.attachments.AttachmentRow;
+import io.ghostrooms.persistence.messages.MessageDao;
+import io.ghostrooms.persistence.messages.MessageRow;
+import io.ghostrooms.persistence.rooms.PublicRoomRow;
+import io.ghostrooms.persistence.rooms.RoomDao;
+import io.ghostrooms.persistence.rooms.RoomRow;
+import io.ghostrooms.persistence.sessions.SessionDao;
+import io.ghostrooms.persistence.sessions.SessionRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The DAO contract, run unchanged against every database we support. A subclass opens the database
+ * (migrated by {@link Database#open}) once per class; every test starts from empty tables.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractDaoTest {
+
+    /** Millisecond precision: both databases keep at least that, so round trips compare equal. */
+    static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private Database db;
+    RoomDao rooms;
+    SessionDao sessions;
+    MessageDao messages;
+    AttachmentDao attachments;
+
+    /**
+     * Opens and migrates the database under test; returns null when it is unavailable and the suite
+     * should be skipped (every test then reports as skipped), or throws to fail the class.
+     */
+    protected abstract Database openDatabase();
+
+    /** Releases whatever {@link #openDatabase()} created beyond the pool (called after the pool closed). */
+    protected void releaseDatabase() {
+    }
+
+    @BeforeAll
+    void openAndMigrate() {
+        db = openDatabase();
+        if (db == null) {
+            return;
+        }
+        rooms = db.dao(RoomDao.class);
+        sessions = db.dao(SessionDao.class);
+        messages = db.dao(MessageDao.class);
+        attachments = db.dao(AttachmentDao.class);
+    }
+
+    @AfterAll
+    void close() {
+        try {
+            if (db != null) {
+                db.close();
+            }
+        } finally {
+            releaseDatabase();
+        }
+    }
+
+    @BeforeEach
+    void emptyTables() {
+        Assumptions.assumeTrue(db != null, "database unavailable: suite skipped");
+        db.jdbi().useTransaction(h -> {
+            h.execute("DELETE FROM attachments");
+            h.execute("DELETE FROM messages");
+            h.execute("DELETE FROM sessions");
+            h.execute("DELETE FROM rooms");
+        });
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static String token() {
+        return "ghost-" + String.format("%08d", COUNTER.incrementAndGet());
+    }
+
+    long room(boolean isPublic, Instant createdAt, Instant expiresAt) {
+        return rooms.insert(token(), "room", isPublic, false, 50, createdAt, expiresAt);
+    }
+
+    long activeRoom() {
+        return room(false, NOW, NOW.plus(Duration.ofHours(24)));
+    }
+
+    long session(long roomId, String nickname) {
+        return sessions.insert(hash(), roomId, nickname, nickname.toLowerCase(), NOW);
+    }
+
+    static String hash() {
+        return UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    static MessageRow message(long roomId, Long sessionId, Instant createdAt) {
+        return new MessageRow(UUID.randomUUID().toString(), roomId, sessionId, "TEXT", "hi", "Ann", createdAt);
+    }
+
+    MessageRow storedMessage(long roomId) {
+        MessageRow row = message(roomId, null, NOW);
+        messages.insertAll(List.of(row));
+        return row;
+    }
+
+    static AttachmentRow upload(String messageId, Instant createdAt) {
+        String id = UUID.randomUUID().toString();
+        return new AttachmentRow(id, messageId, "a.png", id + ".png", 1234, "image/png",
+                "http://localhost:3000/api/files/" + id + ".png", createdAt);
+    }
+
+    int count(String table) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Integer.class).one());
+    }
+
+    static List<String> ids(List<MessageRow> rows) {
+        return rows.stream().map(MessageRow::id).collect(Collectors.toList());
+    }
+
+    // ---------------------------------------------------------------- Database
+
+    @Test
+    void openDatabaseIsReachable() {
+        assertTrue(db.isReachable());
+    }
+
+    @Test
+    void migrationCreatesAllFourTables() {
+        for (String table : List.of("rooms", "sessions", "messages", "attachments")) {
+            assertEquals(0, count(table), table);
+        }
+    }
+
+    // ---------------------------------------------------------------- rooms
+
+    @Test
+    void insertedRoomIsFoundByTokenWithAllFields() {
+        Instant expires = NOW.plus(Duration.ofHours(2));
+        long id = rooms.insert("ghost-abcd1234", "Lobby", true, false, 50, NOW, expires);
+        assertEquals(Optional.of(new RoomRow(id, "ghost-abcd1234", "Lobby", true, false, 50, NOW, expires)),
+                rooms.findByToken("ghost-abcd1234"));
+    }
+
+    @Test
+    void insertedRoomIsFoundById() {
+        long id = rooms.insert("ghost-dm-a1b2c3", null, false, true, 2, NOW, NOW.plusSeconds(60));
+        RoomRow row = rooms.findById(id).orElseThrow();
+        assertEquals("ghost-dm-a1b2c3", row.token());
+        assertNull(row.name());
+        assertTrue(row.isDm());
+        assertEquals(2, row.capacity());
+    }
+
+    @Test
+    void insertReturnsDistinctGeneratedIds() {
+        assertTrue(activeRoom() != activeRoom());
+    }
+
+    @Test
+    void unknownTokenFindsNothing() {
+        assertEquals(Optional.empty(), rooms.findByToken("ghost-nothere0"));
+    }
+
+    @Test
+    void roomTokenIsUnique() {
+        rooms.insert("ghost-samesame", null, false, false, 50, NOW, NOW.plusSeconds(60));
+        assertThrows(UnableToExecuteStatementException.class,
+                () -> rooms.insert("ghost-samesame", null, true, false, 50, NOW, NOW.plusSeconds(60)));
+    }
+
+    @Test
+    void listActivePublicReturnsOnlyPublicUnexpiredRoomsNewestFirst() {
+        room(true, NOW.minusSeconds(30), NOW.plusSeconds(3600));           // older public
+        long newer = room(true, NOW.minusSeconds(10), NOW.plusSeconds(3600)); // newer public
+        room(false, NOW.minusSeconds(5), NOW.plusSeconds(3600));           // private
+        room(true, NOW.minusSeconds(1), NOW.minusSeconds(1));              // expired public
+        List<PublicRoomRow> list = rooms.listActivePublic(NOW, 10);
+        assertEquals(2, list.size());
+        assertEquals(rooms.findById(newer).orElseThrow().token(), list.get(0).token());
+        assertTrue(list.get(0).createdAt().isAfter(list.get(1).createdAt()));
+    }
+
+    @Test
+    void listActivePublicTreatsExpiryAtNowAsExpired() {
+        room(true, NOW.minusSeconds(10), NOW);
+        assertEquals(List.of(), rooms.listActivePublic(NOW, 10));
+    }
+
+    @Test
+    void listActivePublicCountsParticipants() {
+        long busy = room(true, NOW.minusSeconds(10), NOW.plusSeconds(3600));
+        long empty = room(true, NOW.minusSeconds(20), NOW.plusSeconds(3600));
+        session(busy, "Ann");
+        session(busy, "Bob");
+        List<PublicRoomRow> list = rooms.listActivePublic(NOW, 10);
+        assertEquals(List.of(2, 0), list.stream().map(PublicRoomRow::participantCount).collect(Collectors.toList()));
+        assertEquals(rooms.findById(empty).orElseThrow().token(), list.get(1).token());
+    }
+
+    @Test
+    void listActivePublicRoundTripsTimestampsAndName() {
+        Instant created = NOW.minusSeconds(10);
+        Instant expires = NOW.plusSeconds(3600);
+        rooms.insert("ghost-pub00001", "Lobby", true, false, 50, created, expires);
+        assertEquals(List.of(new PublicRoomRow("ghost-pub00001", "Lobby", 0, expires, created)),
+                rooms.listActivePublic(NOW, 10));
+    }
+
+    @Test
+    void listActivePublicHonoursLimit() {
+        for (int i = 0; i < 5; i++) {
+            room(true, NOW.minusSeconds(i), NOW.plusSeconds(3600));
+        }
+        assertEquals(3, rooms.listActivePublic(NOW, 3).size());
+    }
+
+    @Test
+    void findExpiredReturnsRoomsWhoseExpiryIsNotAfterNowOldestExpiryFirst() {
+        long later = room(false, NOW.minusSeconds(100), NOW.minusSeconds(1));
+        long earlier = room(true, NOW.minusSeconds(100), NOW.minusSeconds(50));
+        long atNow = room(false, NOW.minusSeconds(100), NOW);
+        room(false, NOW.minusSeconds(100), NOW.plusSeconds(1));
+        assertEquals(List.of(earlier, later, atNow),
+                rooms.findExpired(NOW, 10).stream().map(RoomRow::id).collect(Collectors.toList()));
+    }
+
+    @Test
+    void findExpiredHonoursLimit() {
+        room(false, NOW.minusSeconds(100), NOW.minusSeconds(3));
+        room(false, NOW.minusSeconds(100), NOW.minusSeconds(2));
+        assertEquals(1, rooms.findExpired(NOW, 1).size());
+    }
+
+    @Test
+    void countSessionsCountsOnlyThatRoom() {
+        long a = activeRoom();
+        long b = activeRoom();
+        session(a, "Ann");
+        session(a, "Bob");
+        session(b, "Cid");
+        assertEquals(2, rooms.countSessions(a));
+    }
+
+    @Test
+    void deleteRoomReturnsOneThenZero() {
+        long id = activeRoom();
+        assertEquals(1, rooms.delete(id));
+        assertEquals(0, rooms.delete(id));
+    }
+
+    @Test
+    void deletingARoomCascadesToSessionsMessagesAndAttachments() {
+        long id = activeRoom();
+        long sessionId = session(id, "Ann");
+        MessageRow msg = message(id, sessionId, NOW);
+        messages.insertAll(List.of(msg));
+        AttachmentRow file = upload(msg.id(), NOW);
+        attachments.insert(file);
+
+        rooms.delete(id);
+
+        assertEquals(Optional.empty(), rooms.findById(id));
+        assertEquals(0, rooms.countSessions(id));
+        assertEquals(Optional.empty(), messages.findById(msg.id()));
+        assertEquals(Optional.empty(), attachments.findById(file.id()));
+    }
+
+    @Test
+    void deletingARoomLeavesOtherRoomsAlone() {
+        long doomed = activeRoom();
+        long kept = activeRoom();
+        MessageRow keptMessage = storedMessage(kept);
+        session(kept, "Ann");
+        rooms.delete(doomed);
+        assertEquals(1, rooms.countSessions(kept));
+        assertTrue(messages.findById(keptMessage.id()).isPresent());
+    }
+
+    @Test
+    void lockByIdReturnsTheRoomInsideATransaction() {
+        long id = activeRoom();
+        RoomRow locked = db.jdbi().inTransaction(h -> h.attach(RoomDao.class).lockById(id)).orElseThrow();
+        assertEquals(id, locked.id());
+    }
+
+    @Test
+    void lockByIdOfMissingRoomIsEmpty() {
+        assertEquals(Optional.empty(), db.jdbi().inTransaction(h -> h.attach(RoomDao.class).lockById(-1L)));
+    }
+
+    @Test
+    void lockByIdAllowsCapacityCheckAndInsertInOneTransaction() {
+        long id = room(false, NOW, NOW.plusSeconds(3600));
+        boolean joined = db.jdbi().inTransaction(h -> {
+            RoomRow room = h.attach(RoomDao.class).lockById(id).orElseThrow();
+            if (h.attach(RoomDao.class).countSessions(id) >= room.capacity()) {
+                return false;
+            }
+            h.attach(SessionDao.class).insert(hash(), id, "Ann", "ann", NOW);
+            return true;
+        });
+        assertTrue(joined);
+        assertEquals(1, rooms.countSessions(id));
+    }
+
+    @Test
+    void lockByIdMakesASecondLockerWaitForTheFirstToCommit() throws Exception {
+        long id = activeRoom();
+        CountDownLatch locked = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Long> first = pool.submit(() -> db.jdbi().inTransaction(h -> {
+                h.attach(RoomDao.class).lockById(id).orElseThrow();
+                locked.countDown();
+                Thread.sleep(300);
+                return h.attach(SessionDao.class).insert(hash(), id, "Ann", "ann", NOW);
+            }));
+            assertTrue(locked.await(5, TimeUnit.SECONDS));
+            int seen = db.jdbi().inTransaction(h -> {
+                h.attach(RoomDao.class).lockById(id).orElseThrow();
+                return h.attach(RoomDao.class).countSessions(id);
+            });
+            first.get(5, TimeUnit.SECONDS);
+            assertEquals(1, seen, "the second locker must see the first one's committed join");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    @Test
+    void insertedSessionIsFoundByTokenHash() {
+        long roomId = activeRoom();
+        String hash = hash();
+        long id = sessions.insert(hash, roomId, "Ann", "ann", NOW);
+        assertEquals(Optional.of(new SessionRow(id, hash, roomId, "Ann", NOW, NOW)), sessions.findByTokenHash(hash));
+    }
+
+    @Test
+    void unknownTokenHashFindsNothing() {
+        assertEquals(Optional.empty(), sessions.findByTokenHash(hash()));
+    }
+
+    @Test
+    void nicknameKeyIsUniqueWithinARoom() {
+        long roomId = activeRoom();
+        sessions.insert(hash(), roomId, "Ann", "ann", NOW);
+        assertThrows(UnableToExecuteStatementException.class,
+                () -> sessions.insert(hash(), roomId, "ANN", "ann", NOW));
+    }
+
+    @Test
+    void sameNicknameMayBeUsedInDifferentRooms() {
+        session(activeRoom(), "Ann");
+        session(activeRoom(), "Ann");
+        assertEquals(2, count("sessions"));
+    }
+
+    @Test
+    void tokenHashIsUnique() {
+        long roomId = activeRoom();
+        String hash = hash();
+        sessions.insert(hash, roomId, "Ann", "ann", NOW);
+        assertThrows(UnableToExecuteStatementException.class,
+                () -> sessions.insert(hash, roomId, "Bob", "bob", NOW));
+    }
+
+    @Test
+    void sessionNeedsAnExistingRoom() {
+        assertThrows(UnableToExecuteStatementException.class,
+                () -> sessions.insert(hash(), -1L, "Ann", "ann", NOW));
+    }
+
+    @Test
+    void countNicknameSeesTheNicknameKeyOfThatRoomOnly() {
+        long a = activeRoom();
+        long b = activeRoom();
+        session(a, "Ann");
+        assertEquals(1, sessions.countNickname(a, "ann"));
+        assertEquals(0, sessions.countNickname(b, "ann"));
+    }
+
+    @Test
+    void touchUpdatesLastActiveAtOfTheGivenSessionsOnly() {
+        long roomId = activeRoom();
+        String touchedHash = hash();
+        String otherHash = hash();
+        long touched = sessions.insert(touchedHash, roomId, "Ann", "ann", NOW);
+        long alsoTouched = session(roomId, "Bob");
+        sessions.insert(otherHash, roomId, "Cid", "cid", NOW);
+        Instant later = NOW.plusSeconds(90);
+
+        sessions.touch(List.of(touched, alsoTouched), later);
+
+        SessionRow row = sessions.findByTokenHash(touchedHash).orElseThrow();
+        assertEquals(later, row.lastActiveAt());
+        assertEquals(NOW, row.createdAt());
+        assertEquals(NOW, sessions.findByTokenHash(otherHash).orElseThrow().lastActiveAt());
+    }
+
+    @Test
+    void touchWithNoIdsDoesNothing() {
+        sessions.touch(List.of(), NOW);
+    }
+
+    @Test
+    void findInactiveSinceReturnsSessionsLastActiveBeforeTheCutoff() {
+        long roomId = activeRoom();
+        long stale = session(roomId, "Ann");
+        long fresh = session(roomId, "Bob");
+        long exactlyAtCutoff = session(roomId, "Cid");
+        Instant cutoff = NOW.plusSeconds(60);
+        sessions.touch(List.of(fresh), NOW.plusSeconds(120));
+        sessions.touch(List.of(exactlyAtCutoff), cutoff);
+        assertEquals(List.of(stale), sessions.findInactiveSince(cutoff));
+    }
+
+    @Test
+    void deleteSessionReturnsOneThenZero() {
+        long id = session(activeRoom(), "Ann");
+        assertEquals(1, sessions.delete(id));
+        assertEquals(0, sessions.delete(id));
+    }
+
+    @Test
+    void deletingASessionKeepsItsMessagesWithoutSession() {
+        long roomId = activeRoom();
+        long sessionId = session(roomId, "Ann");
+        MessageRow msg = message(roomId, sessionId, NOW);
+        messages.insertAll(List.of(msg));
+
+        sessions.delete(sessionId);
+
+        MessageRow kept = messages.findById(msg.id()).orElseThrow();
+        assertNull(kept.sessionId());
+        assertEquals("Ann", kept.nickname());
+    }
+
+    @Test
+    void deletingASessionFreesItsNickname() {
+        long roomId = activeRoom();
+        long id = session(roomId, "Ann");
+        sessions.delete(id);
+        session(roomId, "Ann");
+        assertEquals(1, sessions.countNickname(roomId, "ann"));
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    @Test
+    void insertedMessageRoundTripsAllFields() {
+        long roomId = activeRoom();
+        long sessionId = session(roomId, "Ann");
+        MessageRow row = new MessageRow(UUID.randomUUID().toString(), roomId, sessionId, "STICKER", "cat-1", "Ann",
+                NOW);
+        messages.insertAll(List.of(row));
+        assertEquals(Optional.of(row), messages.findById(row.id()));
+    }
+
+    @Test
+    void messageContentMayBeNull() {
+        long roomId = activeRoom();
+        MessageRow row = new MessageRow(UUID.randomUUID().toString(), roomId, null, "IMAGE", null, "Ann", NOW);
+        messages.insertAll(List.of(row));
+        assertNull(messages.findById(row.id()).orElseThrow().content());
+    }
+
+    @Test
+    void longMessageContentIsStoredWhole() {
+        long roomId = activeRoom();
+        String content = "x".repeat(5000);
+        MessageRow row = new MessageRow(UUID.randomUUID().toString(), roomId, null, "TEXT", content, "Ann", NOW);
+        messages.insertAll(List.of(row));
+        assertEquals(content, messages.findById(row.id()).orElseThrow().content());
+    }
+
+    @Test
+    void insertAllStoresABatchAcrossRooms() {
+        long a = activeRoom();
+        long b = activeRoom();
+        messages.insertAll(List.of(message(a, null, NOW), message(b, null, NOW), message(a, null, NOW)));
+        assertEquals(2, messages.countInRoom(a));
+        assertEquals(1, messages.countInRoom(b));
+    }
+
+    @Test
+    void insertAllIsAllOrNothingInsideATransaction() {
+        long roomId = activeRoom();
+        MessageRow first = message(roomId, null, NOW);
+        MessageRow duplicate = new MessageRow(first.id(), roomId, null, "TEXT", "again", "Ann", NOW);
+        assertThrows(RuntimeException.class, () -> db.jdbi().useTransaction(h ->
+                h.attach(MessageDao.class).insertAll(List.of(first, message(roomId, null, NOW), duplicate))));
+        assertEquals(0, messages.countInRoom(roomId));
+    }
+
+    @Test
+    void latestIsNewestFirst() {
+        long roomId = activeRoom();
+        MessageRow old = message(roomId, null, NOW.minusSeconds(20));
+        MessageRow mid = message(roomId, null, NOW.minusSeconds(10));
+        MessageRow recent = message(roomId, null, NOW);
+        messages.insertAll(List.of(mid, recent, old));
+        assertEquals(ids(List.of(recent, mid, old)), ids(messages.latest(roomId, 10)));
+    }
+
+    @Test
+    void latestBreaksCreatedAtTiesByInsertionOrder() {
+        long roomId = activeRoom();
+        List<MessageRow> batch = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            batch.add(message(roomId, null, NOW));
+        }
+        messages.insertAll(batch);
+        List<MessageRow> expected = new ArrayList<>(batch);
+        java.util.Collections.reverse(expected);
+        assertEquals(ids(expected), ids(messages.latest(roomId, 10)));
+    }
+
+    @Test
+    void latestBreaksTiesByInsertionOrderAcrossBatches() {
+        long roomId = activeRoom();
+        MessageRow first = message(roomId, null, NOW);
+        MessageRow second = message(roomId, null, NOW);
+        messages.insertAll(List.of(first));
+        messages.insertAll(List.of(second));
+        assertEquals(ids(List.of(second, first)), ids(messages.latest(roomId, 10)));
+    }
+
+    @Test
+    void latestHonoursLimitAndRoom() {
+        long roomId = activeRoom();
+        long other = activeRoom();
+        MessageRow a = message(roomId, null, NOW.minusSeconds(3));
+        MessageRow b = message(roomId, null, NOW.minusSeconds(2));
+        MessageRow c = message(roomId, null, NOW.minusSeconds(1));
+        messages.insertAll(List.of(a, b, c, message(other, null, NOW)));
+        assertEquals(ids(List.of(c, b)), ids(messages.latest(roomId, 2)));
+    }
+
+    @Test
+    void latestBeforePagesBackStrictlyBeforeTheInstant() {
+        long roomId = activeRoom();
+        List<MessageRow> rows = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            rows.add(message(roomId, null, NOW.plusSeconds(i)));
+        }
+        messages.insertAll(rows);
+        assertEquals(ids(List.of(rows.get(2), rows.get(1))),
+                ids(messages.latestBefore(roomId, NOW.plusSeconds(3), 2)));
+    }
+
+    @Test
+    void latestBeforeReachesTheOldestPage() {
+        long roomId = activeRoom();
+        List<MessageRow> rows = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            rows.add(message(roomId, null, NOW.plusSeconds(i)));
+        }
+        messages.insertAll(rows);
+        List<MessageRow> page = messages.latestBefore(roomId, rows.get(2).createdAt(), 10);
+        assertEquals(ids(List.of(rows.get(1), rows.get(0))), ids(page));
+        assertEquals(List.of(), messages.latestBefore(roomId, rows.get(0).createdAt(), 10));
+    }
+
+    @Test
+    void deleteMessageReturnsOneThenZero() {
+        MessageRow msg = storedMessage(activeRoom());
+        assertEquals(1, messages.delete(msg.id()));
+        assertEquals(0, messages.delete(msg.id()));
+        assertEquals(Optional.empty(), messages.findById(msg.id()));
+    }
+
+    @Test
+    void deletingAMessageDeletesItsAttachments() {
+        MessageRow msg = storedMessage(activeRoom());
+        AttachmentRow file = upload(msg.id(), NOW);
+        attachments.insert(file);
+        messages.delete(msg.id());
+        assertEquals(Optional.empty(), attachments.findById(file.id()));
+    }
+
+    @Test
+    void messageNeedsAnExistingRoom() {
+        assertThrows(UnableToExecuteStatementException.class,
+                () -> messages.insertAll(List.of(message(-1L, null, NOW))));
+    }
+
+    // ---------------------------------------------------------------- attachments
+
+    @Test
+    void insertedAttachmentRoundTripsAllFields() {
+        AttachmentRow file = upload(null, NOW);
+        attachments.insert(file);
+        assertEquals(Optional.of(file), attachments.findById(file.id()));
+    }
+
+    @Test
+    void attachmentIsFoundByStoredName() {
+        AttachmentRow file = upload(null, NOW);
+        attachments.insert(file);
+        assertEquals(Optional.of(file), attachments.findByStoredName(file.storedName()));
+    }
+
+    @Test
+    void storedNameIsUnique() {
+        AttachmentRow file = upload(null, NOW);
+        attachments.insert(file);
+        AttachmentRow clash = new AttachmentRow(UUID.randomUUID().toString(), null, "b.png", file.storedName(), 1,
+                "image/png", "http://x", NOW);
+        assertThrows(UnableToExecuteStatementException.class, () -> attachments.insert(clash));
+    }
+
+    @Test
+    void claimBindsUnclaimedUploadsToTheMessage() {
+        MessageRow msg = storedMessage(activeRoom());
+        AttachmentRow a = upload(null, NOW);
+        AttachmentRow b = upload(null, NOW);
+        attachments.insert(a);
+        attachments.insert(b);
+
+        int[] counts = attachments.claim(List.of(a.id(), b.id()), List.of(msg.id(), msg.id()));
+
+        assertArrayEquals(new int[] {1, 1}, counts);
+        assertEquals(msg.id(), attachments.findById(a.id()).orElseThrow().messageId());
+        assertEquals(msg.id(), attachments.findById(b.id()).orElseThrow().messageId());
+    }
+
+    @Test
+    void claimLeavesAnAlreadyClaimedUploadAloneAndCountsZero() {
+        long roomId = activeRoom();
+        MessageRow first = storedMessage(roomId);
+        MessageRow second = storedMessage(roomId);
+        AttachmentRow file = upload(null, NOW);
+        attachments.insert(file);
+        attachments.claim(List.of(file.id()), List.of(first.id()));
+
+        int[] counts = attachments.claim(List.of(file.id()), List.of(second.id()));
+
+        assertArrayEquals(new int[] {0}, counts);
+        assertEquals(first.id(), attachments.findById(file.id()).orElseThrow().messageId());
+    }
+
+    @Test
+    void claimOfAnUnknownUploadCountsZero() {
+        MessageRow msg = storedMessage(activeRoom());
+        assertArrayEquals(new int[] {0}, attachments.claim(List.of(UUID.randomUUID().toString()), List.of(msg.id())));
+    }
+
+    @Test
+    void forMessagesReturnsTheAttachmentsOfTheGivenMessagesOnly() {
+        long roomId = activeRoom();
+        MessageRow m1 = storedMessage(roomId);
+        MessageRow m2 = storedMessage(roomId);
+        MessageRow m3 = storedMessage(roomId);
+        AttachmentRow a1 = upload(m1.id(), NOW);
+        AttachmentRow a2 = upload(m2.id(), NOW);
+        AttachmentRow a3 = upload(m3.id(), NOW);
+        AttachmentRow unclaimed = upload(null, NOW);
+        for (AttachmentRow row : List.of(a1, a2, a3, unclaimed)) {
+            attachments.insert(row);
+        }
+        List<AttachmentRow> found = attachments.forMessages(List.of(m1.id(), m2.id()));
+        assertEquals(new HashSet<>(List.of(a1, a2)), new HashSet<>(found));
+        assertEquals(2, found.size());
+    }
+
+    @Test
+    void forMessagesOrdersAMessagesAttachmentsByCreation() {
+        MessageRow msg = storedMessage(activeRoom());
+        AttachmentRow second = upload(msg.id(), NOW.plusSeconds(1));
+        AttachmentRow first = upload(msg.id(), NOW);
+        attachments.insert(second);
+        attachments.insert(first);
+        assertEquals(List.of(first, second), attachments.forMessages(List.of(msg.id())));
+    }
+
+    @Test
+    void storedNamesInRoomListsClaimedFilesOfThatRoomOnly() {
+        long roomId = activeRoom();
+        long other = activeRoom();
+        MessageRow here = storedMessage(roomId);
+        MessageRow there = storedMessage(other);
+        AttachmentRow mine = upload(here.id(), NOW);
+        attachments.insert(mine);
+        attachments.insert(upload(there.id(), NOW));
+        attachments.insert(upload(null, NOW));
+        assertEquals(List.of(mine.storedName()), attachments.storedNamesInRoom(roomId));
+    }
+
+    @Test
+    void storedNamesOfMessageListsItsFiles() {
+        MessageRow msg = storedMessage(activeRoom());
+        AttachmentRow file = upload(msg.id(), NOW);
+        attachments.insert(file);
+        assertEquals(List.of(file.storedName()), attachments.storedNamesOfMessage(msg.id()));
+    }
+
+    @Test
+    void findUnclaimedBeforeReturnsOnlyOldUnclaimedUploads() {
+        MessageRow msg = storedMessage(activeRoom());
+        AttachmentRow oldUnclaimed = upload(null, NOW.minusSeconds(3600));
+        AttachmentRow oldClaimed = upload(msg.id(), NOW.minusSeconds(3600));
+        AttachmentRow freshUnclaimed = upload(null, NOW);
+        for (AttachmentRow row : List.of(oldUnclaimed, oldClaimed, freshUnclaimed)) {
+            attachments.insert(row);
+        }
+        assertEquals(List.of(oldUnclaimed), attachments.findUnclaimedBefore(NOW.minusSeconds(60)));
+    }
+
+    @Test
+    void deleteUnclaimedDeletesAnUnclaimedUpload() {
+        AttachmentRow file = upload(null, NOW);
+        attachments.insert(file);
+        assertEquals(1, attachments.deleteUnclaimed(file.id()));
+        assertEquals(Optional.empty(), attachments.findById(file.id()));
+    }
+
+    @Test
+    void deleteUnclaimedKeepsAClaimedUpload() {
+        MessageRow msg = storedMessage(activeRoom());
+        AttachmentRow file = upload(msg.id(), NOW);
+        attachments.insert(file);
+        assertEquals(0, attachments.deleteUnclaimed(file.id()));
+        assertTrue(attachments.findById(file.id()).isPresent());
+    }
+
+    @Test
+    void allStoredNamesListsClaimedAndUnclaimedFiles() {
+        MessageRow msg = storedMessage(activeRoom());
+        AttachmentRow claimed = upload(msg.id(), NOW);
+        AttachmentRow unclaimed = upload(null, NOW);
+        attachments.insert(claimed);
+        attachments.insert(unclaimed);
+        assertEquals(new HashSet<>(List.of(claimed.storedName(), unclaimed.storedName())),
+                new HashSet<>(attachments.allStoredNames()));
+    }
+
+    @Test
+    void unclaimedUploadSurvivesRoomDeletion() {
+        // Unclaimed uploads belong to no room: cleanup finds them with findUnclaimedBefore instead.
+        long roomId = activeRoom();
+        AttachmentRow file = upload(null, NOW);
+        attachments.insert(file);
+        rooms.delete(roomId);
+        assertFalse(attachments.findById(file.id()).isEmpty());
+    }
+}
