@@ -1,0 +1,245 @@
+package io.ghostrooms.server;
+
+import com.corundumstudio.socketio.AuthorizationResult;
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketConfig;
+import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.Transport;
+import com.corundumstudio.socketio.listener.ExceptionListener;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ghostrooms.persistence.Database;
+import io.ghostrooms.server.config.Config;
+import io.ghostrooms.server.files.FileService;
+import io.ghostrooms.server.files.FileStore;
+import io.ghostrooms.server.files.HttpFileStore;
+import io.ghostrooms.server.files.LocalFileStore;
+import io.ghostrooms.server.files.UploadRegistry;
+import io.ghostrooms.server.files.UploadService;
+import io.ghostrooms.server.http.BodyLimitHandler;
+import io.ghostrooms.server.http.Cors;
+import io.ghostrooms.server.http.IdleConnectionCloser;
+import io.ghostrooms.server.http.RestApi;
+import io.ghostrooms.server.http.RestHandler;
+import io.ghostrooms.server.http.UploadHandler;
+import io.ghostrooms.server.jobs.RoomLifecycle;
+import io.ghostrooms.server.messages.MessageService;
+import io.ghostrooms.server.presence.Presence;
+import io.ghostrooms.server.rooms.RoomService;
+import io.ghostrooms.server.sessions.SessionService;
+import io.ghostrooms.server.sessions.Tokens;
+import io.ghostrooms.server.socket.GlobalBroadcasts;
+import io.ghostrooms.server.socket.SocketGateway;
+import io.ghostrooms.server.socket.SocketNotifier;
+import io.ghostrooms.server.socket.UpgradeProbeNudge;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.epoll.Epoll;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where everything is constructed and wired, started and stopped. */
+public final class GhostRoomsServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GhostRoomsServer.class);
+    private static final String SOCKET_PATH = "/socket.io";
+    private static final int UPGRADE_TIMEOUT_MS = 10_000;
+    /** Longer than the ping interval, so only dead or stalled connections reach it. */
+    private static final int IDLE_CONNECTION_SECONDS = 60;
+
+    private final Config config;
+    private final Database database;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService scheduler;
+    private final SocketIOServer socketServer;
+    private final MessageService messages;
+    private final RoomLifecycle lifecycle;
+
+    public GhostRoomsServer(Config config) throws IOException {
+        this.config = config;
+        Clock clock = Clock.systemUTC();
+        this.database = Database.open(config.database(), config.dbPoolSize());
+        this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(20_000), daemonThreads("worker"));
+        this.scheduler = Executors.newScheduledThreadPool(1, daemonThreads("scheduler"));
+        ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+        FileStore fileStore = config.fileServerUrl() != null
+                ? new HttpFileStore(config.fileServerUrl(), config.publicUrl())
+                : new LocalFileStore(config.uploadDir(), config.publicUrl());
+        Cors cors = new Cors(config.corsOrigins());
+        Presence presence = new Presence();
+        this.socketServer = new SocketIOServer(socketConfiguration(config, presence));
+        SocketNotifier notifier = new SocketNotifier(socketServer);
+        UploadRegistry uploadRegistry = new UploadRegistry();
+        Tokens tokens = new Tokens();
+
+        GlobalBroadcastsHolder holder = new GlobalBroadcastsHolder();
+        RoomService rooms = new RoomService(database, config, tokens, clock, () -> holder.value.publicRoomsChanged());
+        GlobalBroadcasts globals = new GlobalBroadcasts(notifier, presence, rooms);
+        holder.value = globals;
+        SessionService sessions = new SessionService(database, clock);
+        this.messages = new MessageService(database, config, clock, sessions, uploadRegistry, notifier, 500);
+        FileService files = new FileService(database, fileStore, uploadRegistry, clock, workers);
+        UploadService uploads = new UploadService(database, fileStore, uploadRegistry, config, clock);
+        this.lifecycle = new RoomLifecycle(rooms, sessions, messages, files, presence, notifier, globals, scheduler,
+                workers, clock, config);
+        new SocketGateway(presence, rooms, sessions, messages, files, lifecycle, globals, notifier, workers,
+                config.rateLimitSocketEventsPerMinute()).register(socketServer);
+
+        RestApi api = new RestApi(json, rooms, sessions, messages, files, uploads, database, config, clock);
+        RestHandler rest = new RestHandler(api, cors, json, workers, SOCKET_PATH);
+        UpgradeProbeNudge upgradeNudge = UpgradeProbeNudge.forServer(socketServer, UPGRADE_TIMEOUT_MS);
+        socketServer.setPipelineFactory(new SocketIOChannelInitializer() {
+            @Override
+            protected void addSocketioHandlers(ChannelPipeline pipeline) {
+                super.addSocketioHandlers(pipeline);
+                pipeline.addFirst("ghostroomsIdle", new IdleConnectionCloser(IDLE_CONNECTION_SECONDS));
+                pipeline.addBefore(HTTP_AGGREGATOR, "ghostroomsUpload", new UploadHandler(uploads, cors, workers, rest));
+                pipeline.addBefore(HTTP_AGGREGATOR, "ghostroomsBodyLimit",
+                        new BodyLimitHandler(config.maxHttpBodyKb() * 1024L, rest));
+                pipeline.addBefore(PACKET_HANDLER, "ghostroomsRest", rest);
+                pipeline.addBefore(WEB_SOCKET_TRANSPORT, "ghostroomsUpgradeNudge", upgradeNudge);
+            }
+        });
+    }
+
+    /** A mutable slot for the one cycle in the graph: rooms notify broadcasts, broadcasts list rooms. */
+    private static final class GlobalBroadcastsHolder {
+        volatile GlobalBroadcasts value;
+    }
+
+    private static Configuration socketConfiguration(Config config, Presence presence) {
+        Configuration c = new Configuration();
+        c.setPort(config.port());
+        c.setContext(SOCKET_PATH);
+        c.setTransports(Transport.WEBSOCKET, Transport.POLLING);
+        c.setUseLinuxNativeEpoll(Epoll.isAvailable());
+        c.setBossThreads(1);
+        c.setWorkerThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        c.setMaxFramePayloadLength(128 * 1024);
+        c.setMaxHttpContentLength(Math.max(128, config.maxHttpBodyKb()) * 1024);
+        c.setPingInterval(25_000);
+        c.setPingTimeout(20_000);
+        c.setFirstDataTimeout(10_000);
+        c.setUpgradeTimeout(UPGRADE_TIMEOUT_MS);
+        c.setAddVersionHeader(false);
+        // HttpContentCompressor pairs each response with a request it saw; responses written for
+        // requests that handlers before it consumed (413 refusals) would fail. Payloads are small.
+        c.setHttpCompression(false);
+        c.setRandomSession(true);
+        // Acks are sent by the handlers once the work is done (after commit), never automatically.
+        c.setAckMode(com.corundumstudio.socketio.AckMode.MANUAL);
+        c.setAllowHeaders("Content-Type, Authorization");
+        if (!config.allowsAnyOrigin() && config.corsOrigins().size() == 1) {
+            c.setOrigin(config.corsOrigins().get(0));
+        }
+        // The per-IP connection cap: a handshake beyond it is refused (401) before any state exists.
+        c.setAuthorizationListener(data -> {
+            String ip = data.getAddress() != null && data.getAddress().getAddress() != null
+                    ? data.getAddress().getAddress().getHostAddress() : "unknown";
+            return presence.connectionsFrom(ip) < config.maxConnectionsPerIp()
+                    ? AuthorizationResult.SUCCESSFUL_AUTHORIZATION : AuthorizationResult.FAILED_AUTHORIZATION;
+        });
+        SocketConfig socket = new SocketConfig();
+        socket.setReuseAddress(true);
+        socket.setTcpNoDelay(true);
+        c.setSocketConfig(socket);
+        c.setExceptionListener(new QuietExceptionListener());
+        return c;
+    }
+
+    public void start() {
+        messages.start();
+        socketServer.start();
+        lifecycle.start();
+        log.info("GhostRooms listening on http://localhost:{} (database: {}, files: {})", port(), database.describe(),
+                config.fileServerUrl() != null ? "HTTP file server" : "local directory");
+    }
+
+    public int port() {
+        return config.port();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public MessageService messages() {
+        return messages;
+    }
+
+    /** Graceful: stop accepting, let the writer store what is queued, close sockets and the pool. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        socketServer.stop();
+        messages.close();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        database.close();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Logs socket failures by class only: their messages can quote client payloads. */
+    private static final class QuietExceptionListener implements ExceptionListener {
+        private static final Logger log = LoggerFactory.getLogger("io.ghostrooms.server.socket.Errors");
+
+        @Override
+        public void onEventException(Exception e, List<Object> args, com.corundumstudio.socketio.SocketIOClient client) {
+            log.warn("event handler failure ({})", io.ghostrooms.server.common.Failures.describe(e));
+        }
+
+        @Override
+        public void onDisconnectException(Exception e, com.corundumstudio.socketio.SocketIOClient client) {
+            log.warn("disconnect handler failure ({})", io.ghostrooms.server.common.Failures.describe(e));
+        }
+
+        @Override
+        public void onConnectException(Exception e, com.corundumstudio.socketio.SocketIOClient client) {
+            log.warn("connect handler failure ({})", io.ghostrooms.server.common.Failures.describe(e));
+        }
+
+        @Override
+        public void onPingException(Exception e, com.corundumstudio.socketio.SocketIOClient client) {
+        }
+
+        @Override
+        public void onPongException(Exception e, com.corundumstudio.socketio.SocketIOClient client) {
+        }
+
+        @Override
+        public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
+            log.debug("channel failure ({})", io.ghostrooms.server.common.Failures.describe(e));
+            ctx.close();
+            return true;
+        }
+
+        @Override
+        public void onAuthException(Throwable e, com.corundumstudio.socketio.SocketIOClient client) {
+            log.warn("auth failure ({})", io.ghostrooms.server.common.Failures.describe(e));
+        }
+    }
+
+}

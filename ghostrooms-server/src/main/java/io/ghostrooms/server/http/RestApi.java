@@ -1,0 +1,225 @@
+package io.ghostrooms.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ghostrooms.persistence.Database;
+import io.ghostrooms.protocol.ErrorCode;
+import io.ghostrooms.protocol.Timestamps;
+import io.ghostrooms.protocol.rest.ApiResponse;
+import io.ghostrooms.protocol.rest.CreateRoomRequest;
+import io.ghostrooms.protocol.rest.Health;
+import io.ghostrooms.protocol.rest.MessageAttachments;
+import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.common.RateLimiter;
+import io.ghostrooms.server.config.Config;
+import io.ghostrooms.server.files.FileService;
+import io.ghostrooms.server.files.UploadService;
+import io.ghostrooms.server.messages.MessageService;
+import io.ghostrooms.server.rooms.RoomService;
+import io.ghostrooms.server.sessions.SessionContext;
+import io.ghostrooms.server.sessions.SessionService;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** REST routes: translate requests to service calls and results to the contract's envelopes. */
+public final class RestApi {
+    private final ObjectMapper json;
+    private final RoomService rooms;
+    private final SessionService sessions;
+    private final MessageService messages;
+    private final FileService files;
+    private final UploadService uploads;
+    private final Database database;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final RateLimiter lookupLimiter;
+
+    public RestApi(ObjectMapper json, RoomService rooms, SessionService sessions, MessageService messages,
+                   FileService files, UploadService uploads, Database database, Config config, Clock clock) {
+        this.json = json;
+        this.rooms = rooms;
+        this.sessions = sessions;
+        this.messages = messages;
+        this.files = files;
+        this.uploads = uploads;
+        this.database = database;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.lookupLimiter = new RateLimiter(config.rateLimitLookupsPerMinute(), Duration.ofMinutes(1));
+    }
+
+    public RestResponse handle(RestRequest r) throws IOException {
+        String s0 = r.segment(0);
+        int n = r.segments().size();
+        if ("health".equals(s0) && n == 1 || "api".equals(s0) && n == 2 && "health".equals(r.segment(1))) {
+            return only(r, "GET", () -> health());
+        }
+        if (!"api".equals(s0) || n < 2) {
+            throw new GhostRoomsException(ErrorCode.NOT_FOUND);
+        }
+        String s1 = r.segment(1);
+        if ("rooms".equals(s1)) {
+            if (n == 2) {
+                return only(r, "POST", () -> RestResponse.json(201, ApiResponse.of(rooms.create(createRoom(r.body()), r.clientIp()))));
+            }
+            if (n == 3 && "public".equals(r.segment(2))) {
+                return only(r, "GET", () -> ok(rooms.listPublic()));
+            }
+            String token = r.segment(2);
+            if (n == 3) {
+                return only(r, "GET", () -> {
+                    lookupLimiter.acquire(r.clientIp());
+                    return ok(rooms.info(token));
+                });
+            }
+            if (n == 4 && "validate".equals(r.segment(3))) {
+                return only(r, "GET", () -> {
+                    lookupLimiter.acquire(r.clientIp());
+                    rooms.validate(token);
+                    return RestResponse.json(200, ApiResponse.message("Room is valid"));
+                });
+            }
+            if (n == 4 && "join".equals(r.segment(3))) {
+                return only(r, "POST", () -> {
+                    lookupLimiter.acquire(r.clientIp());
+                    return RestResponse.json(201, ApiResponse.of(rooms.join(token, nickname(r.body()))));
+                });
+            }
+        }
+        if ("messages".equals(s1) && n == 3) {
+            return only(r, "GET", () -> history(r, r.segment(2)));
+        }
+        if ("files".equals(s1)) {
+            if (n == 3 && "upload".equals(r.segment(2))) {
+                // Uploads are streamed by UploadHandler before aggregation; only a wrong method lands here.
+                throw new GhostRoomsException(ErrorCode.METHOD_NOT_ALLOWED);
+            }
+            if (n == 4 && "message".equals(r.segment(2))) {
+                return only(r, "GET", () -> RestResponse.json(200, new MessageAttachments(true, files.attachmentsOf(r.segment(3)))));
+            }
+            if (n == 3) {
+                return only(r, "GET", () -> uploads.serve(r.segment(2)));
+            }
+        }
+        throw new GhostRoomsException(ErrorCode.NOT_FOUND);
+    }
+
+    @FunctionalInterface
+    private interface Route {
+        RestResponse run() throws IOException;
+    }
+
+    private static RestResponse only(RestRequest r, String method, Route route) throws IOException {
+        if (!method.equals(r.method()) && !("GET".equals(method) && "HEAD".equals(r.method()))) {
+            throw new GhostRoomsException(ErrorCode.METHOD_NOT_ALLOWED);
+        }
+        return route.run();
+    }
+
+    private static RestResponse ok(Object data) {
+        return RestResponse.json(200, ApiResponse.of(data));
+    }
+
+    private RestResponse health() {
+        boolean up = database.isReachable();
+        double uptime = Duration.between(startedAt, clock.instant()).toMillis() / 1000.0;
+        Health body = new Health(up ? "ok" : "degraded", Timestamps.format(clock.instant()), uptime,
+                "GhostRooms Backend", io.ghostrooms.server.config.Config.VERSION);
+        return RestResponse.json(up ? 200 : 503, body);
+    }
+
+    private RestResponse history(RestRequest r, String roomToken) {
+        String auth = r.authorization();
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new GhostRoomsException(ErrorCode.UNAUTHORIZED);
+        }
+        SessionContext session = sessions.authenticate(auth.substring(7).trim(), ErrorCode.UNAUTHORIZED);
+        if (!session.roomToken().equals(roomToken)) {
+            throw new GhostRoomsException(ErrorCode.FORBIDDEN, "Session does not belong to this room");
+        }
+        int limit = 50;
+        String limitParam = r.queryParam("limit");
+        if (limitParam != null) {
+            try {
+                limit = Integer.parseInt(limitParam.trim());
+            } catch (NumberFormatException e) {
+                throw new GhostRoomsException(ErrorCode.INVALID_REQUEST, "limit must be a whole number between 1 and 100");
+            }
+        }
+        Instant before = null;
+        String beforeParam = r.queryParam("before");
+        if (beforeParam != null) {
+            try {
+                before = Timestamps.parse(beforeParam.trim());
+            } catch (DateTimeParseException e) {
+                throw new GhostRoomsException(ErrorCode.INVALID_REQUEST, "before must be an ISO-8601 timestamp");
+            }
+        }
+        return ok(messages.history(session, limit, before));
+    }
+
+    private JsonNode body(byte[] body, ErrorCode code) {
+        if (body == null || body.length == 0) {
+            return json.createObjectNode();
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                return json.createObjectNode();
+            }
+            if (!node.isObject()) {
+                throw new GhostRoomsException(code, "Request body must be a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new GhostRoomsException(code, "Request body is not valid JSON");
+        }
+    }
+
+    private CreateRoomRequest createRoom(byte[] raw) {
+        JsonNode b = body(raw, ErrorCode.INVALID_ROOM);
+        return new CreateRoomRequest(number(b, "ttlHours"), string(b, "name", ErrorCode.INVALID_ROOM),
+                bool(b, "isPublic"), bool(b, "isDM"));
+    }
+
+    private String nickname(byte[] raw) {
+        JsonNode b = body(raw, ErrorCode.INVALID_NICKNAME);
+        return string(b, "nickname", ErrorCode.INVALID_NICKNAME);
+    }
+
+    private static Double number(JsonNode b, String field) {
+        JsonNode v = b.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber()) {
+            throw new GhostRoomsException(ErrorCode.INVALID_ROOM, field + " must be a number");
+        }
+        return v.doubleValue();
+    }
+
+    private static Boolean bool(JsonNode b, String field) {
+        JsonNode v = b.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw new GhostRoomsException(ErrorCode.INVALID_ROOM, field + " must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    private static String string(JsonNode b, String field, ErrorCode code) {
+        JsonNode v = b.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new GhostRoomsException(code, field + " must be a string");
+        }
+        return v.textValue();
+    }
+}

@@ -1,0 +1,217 @@
+package io.ghostrooms.server.messages;
+
+import io.ghostrooms.persistence.Database;
+import io.ghostrooms.persistence.attachments.AttachmentDao;
+import io.ghostrooms.persistence.attachments.AttachmentRow;
+import io.ghostrooms.persistence.messages.MessageDao;
+import io.ghostrooms.persistence.messages.MessageRow;
+import io.ghostrooms.protocol.ErrorCode;
+import io.ghostrooms.protocol.socket.MessageDto;
+import io.ghostrooms.server.common.Failures;
+import io.ghostrooms.server.common.GhostRoomsException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that stores messages. Whatever queued up while the previous transaction committed
+ * goes into the next one (a JDBC batch), so N concurrent sends cost about N / batch transactions.
+ * Each message is handed to the commit listener (which broadcasts it) only after its transaction
+ * committed, in queue order: that order is the room's order for every member. Barrier tasks run on
+ * the same thread between batches, so they see a consistent "everything before is stored and
+ * broadcast" point (joins and deletes use it).
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+    /** A message waiting to be stored; attachments were claimed from the upload registry. */
+    public record Write(MessageRow row, List<AttachmentRow> attachments, MessageDto dto, String roomToken,
+                       CompletableFuture<MessageDto> result) {
+    }
+
+    public interface CommitListener {
+        /** Called on the writer thread, in order, after the write's transaction committed. */
+        void committed(Write write);
+
+        /** Called when a write could not be stored; its attachment claims may be given back. */
+        void failed(Write write, GhostRoomsException error);
+    }
+
+    private final Database database;
+    private final CommitListener listener;
+    private final int maxBatch;
+    private final BlockingQueue<Object> queue;
+    private final Thread thread;
+    private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong stored = new AtomicLong();
+    private volatile boolean running = true;
+
+    public GroupCommitWriter(Database database, CommitListener listener, int maxBatch, int queueCapacity) {
+        this.database = database;
+        this.listener = listener;
+        this.maxBatch = maxBatch;
+        this.queue = new LinkedBlockingQueue<>(queueCapacity);
+        this.thread = new Thread(this::run, "message-writer");
+        this.thread.setDaemon(false);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Queues a write; its result completes after commit (or fails with the reason). */
+    public CompletableFuture<MessageDto> submit(Write write) {
+        if (!running || !queue.offer(write)) {
+            write.result().completeExceptionally(new GhostRoomsException(ErrorCode.SERVER_BUSY));
+        }
+        return write.result();
+    }
+
+    /** Runs the action on the writer thread after everything queued before it is stored and broadcast. */
+    public <T> CompletableFuture<T> inOrder(Supplier<T> action) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        Runnable task = () -> {
+            try {
+                done.complete(action.get());
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        };
+        if (!running || !queue.offer(task)) {
+            done.completeExceptionally(new GhostRoomsException(ErrorCode.SERVER_BUSY));
+        }
+        return done;
+    }
+
+    public long transactions() {
+        return transactions.get();
+    }
+
+    public long storedMessages() {
+        return stored.get();
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    private void run() {
+        List<Object> batch = new ArrayList<>(maxBatch);
+        List<Write> writes = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Object first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                for (Object task : batch) {
+                    if (task instanceof Write w) {
+                        writes.add(w);
+                    } else {
+                        flush(writes);
+                        runBarrier((Runnable) task);
+                    }
+                }
+                flush(writes);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Throwable t) {
+                log.error("writer loop failure ({})", Failures.describe(t));
+            } finally {
+                batch.clear();
+                writes.clear();
+            }
+        }
+    }
+
+    private void runBarrier(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("writer barrier failure ({})", Failures.describe(t));
+        }
+    }
+
+    private void flush(List<Write> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        try {
+            store(writes);
+            for (Write w : writes) {
+                try {
+                    listener.committed(w);
+                } catch (Throwable t) {
+                    log.error("commit listener failure ({})", Failures.describe(t));
+                }
+                w.result().complete(w.dto());
+            }
+        } catch (Throwable failure) {
+            if (writes.size() > 1 && !Failures.isDatabaseUnavailable(failure)) {
+                // One bad row (its room just expired, its upload was claimed elsewhere) must not sink
+                // the others: store them one by one to find it.
+                for (Write w : writes) {
+                    flush(new ArrayList<>(List.of(w)));
+                }
+            } else {
+                // A lone row that breaks a constraint lost its session or room to cleanup meanwhile.
+                GhostRoomsException error = Failures.isIntegrityViolation(failure)
+                        ? new GhostRoomsException(ErrorCode.SESSION_EXPIRED)
+                        : Failures.translate(failure);
+                for (Write w : writes) {
+                    listener.failed(w, error);
+                    w.result().completeExceptionally(error);
+                }
+            }
+        } finally {
+            writes.clear();
+        }
+    }
+
+    private void store(List<Write> writes) {
+        List<MessageRow> rows = new ArrayList<>(writes.size());
+        List<String> attachmentIds = new ArrayList<>();
+        List<String> attachmentMessageIds = new ArrayList<>();
+        for (Write w : writes) {
+            rows.add(w.row());
+            for (AttachmentRow a : w.attachments()) {
+                attachmentIds.add(a.id());
+                attachmentMessageIds.add(w.row().id());
+            }
+        }
+        database.jdbi().useTransaction(handle -> {
+            handle.attach(MessageDao.class).insertAll(rows);
+            if (!attachmentIds.isEmpty()) {
+                int[] claimed = handle.attach(AttachmentDao.class).claim(attachmentIds, attachmentMessageIds);
+                for (int count : claimed) {
+                    if (count != 1) {
+                        throw new GhostRoomsException(ErrorCode.INVALID_ATTACHMENT);
+                    }
+                }
+            }
+        });
+        transactions.incrementAndGet();
+        stored.addAndGet(rows.size());
+    }
+
+    /** Stops taking work, stores what is queued, and waits for the thread to finish. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package io.ghostrooms.server.presence;
+
+import io.ghostrooms.protocol.ErrorCode;
+import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.sessions.SessionContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is connected, who is in which room, and the global usernames, all in memory. Membership
+ * lookups and changes are O(1); participant lists are built from the room's own ordered map.
+ */
+public final class Presence {
+    private final ConcurrentHashMap<UUID, SocketState> sockets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, UUID> usernames = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perIp = new ConcurrentHashMap<>();
+    /** Sockets that disconnected lately: a late event must not bring their state back. */
+    private final com.github.benmanes.caffeine.cache.Cache<UUID, Boolean> gone =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(2))
+                    .maximumSize(1_000_000).build();
+
+    /** A room with members: sockets in join order, and the room facts jobs need. */
+    private static final class Room {
+        final long roomId;
+        final Instant expiresAt;
+        final boolean isPublic;
+        final LinkedHashMap<UUID, SocketState> members = new LinkedHashMap<>();
+
+        Room(SessionContext session) {
+            this.roomId = session.roomId();
+            this.expiresAt = session.roomExpiresAt();
+            this.isPublic = session.roomIsPublic();
+        }
+    }
+
+    /** An occupied room as the TTL and expiry jobs see it. */
+    public record OccupiedRoom(String token, long roomId, Instant expiresAt, boolean isPublic) {
+    }
+
+    /**
+     * The socket's state, created on first sight. With long-polling, the connect packet and the
+     * first event can arrive on different HTTP connections and event loops, so an event may be
+     * handled before the connect listener ran.
+     */
+    public SocketState connect(UUID id, java.util.function.Function<UUID, SocketState> create) {
+        if (gone.getIfPresent(id) != null) {
+            return null;
+        }
+        return sockets.computeIfAbsent(id, key -> {
+            SocketState state = create.apply(key);
+            perIp.computeIfAbsent(state.ip(), ip -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            return state;
+        });
+    }
+
+    /** Connected sockets from this address. */
+    public int connectionsFrom(String ip) {
+        java.util.concurrent.atomic.AtomicInteger n = perIp.get(ip);
+        return n == null ? 0 : n.get();
+    }
+
+    public SocketState socket(UUID id) {
+        return sockets.get(id);
+    }
+
+    /** Forgets a socket and its username; the caller leaves its room first. */
+    public SocketState disconnect(UUID id) {
+        gone.put(id, Boolean.TRUE);
+        SocketState state = sockets.remove(id);
+        if (state != null) {
+            perIp.computeIfPresent(state.ip(), (ip, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
+        if (state != null && state.username() != null) {
+            usernames.remove(key(state.username()), id);
+        }
+        return state;
+    }
+
+    public int connectedCount() {
+        return sockets.size();
+    }
+
+    /**
+     * Adds the socket to its session's room. Another socket holding the same session (a reconnect
+     * that raced the old socket's timeout) is taken out of the room and returned, without ending
+     * the session.
+     */
+    public SocketState join(SocketState state, SessionContext session) {
+        Room room = rooms.compute(session.roomToken(), (token, existing) -> existing != null ? existing : new Room(session));
+        SocketState replaced = null;
+        synchronized (room) {
+            for (SocketState member : room.members.values()) {
+                if (member.session() != null && member.session().sessionId() == session.sessionId() && member != state) {
+                    replaced = member;
+                }
+            }
+            if (replaced != null) {
+                room.members.remove(replaced.id());
+                replaced.session(null);
+            }
+            room.members.put(state.id(), state);
+            state.session(session);
+        }
+        ensureRegistered(session.roomToken(), room);
+        return replaced;
+    }
+
+    /** A concurrent removal of the last member may have dropped the map entry: put it back. */
+    private void ensureRegistered(String token, Room room) {
+        rooms.compute(token, (t, current) -> {
+            if (current == null || current == room) {
+                return room;
+            }
+            synchronized (room) {
+                synchronized (current) {
+                    current.members.putAll(room.members);
+                }
+            }
+            return current;
+        });
+    }
+
+    /** Takes the socket out of its room; returns who remains, or null if it was in none. */
+    public Participants leave(SocketState state) {
+        SessionContext session = state.session();
+        if (session == null) {
+            return null;
+        }
+        Room room = rooms.get(session.roomToken());
+        state.session(null);
+        if (room == null) {
+            return new Participants(List.of());
+        }
+        Participants after;
+        boolean empty;
+        synchronized (room) {
+            room.members.remove(state.id());
+            after = snapshot(room);
+            empty = room.members.isEmpty();
+        }
+        if (empty) {
+            // Lock order is always map bin, then room (as in ensureRegistered).
+            rooms.computeIfPresent(session.roomToken(), (t, current) -> {
+                synchronized (current) {
+                    return current == room && current.members.isEmpty() ? null : current;
+                }
+            });
+        }
+        return after;
+    }
+
+    /** Empties a room (it closed): returns the sockets that were in it, now in no room. */
+    public List<SocketState> closeRoom(String token) {
+        Room room = rooms.remove(token);
+        if (room == null) {
+            return List.of();
+        }
+        synchronized (room) {
+            List<SocketState> members = new ArrayList<>(room.members.values());
+            members.forEach(m -> m.session(null));
+            room.members.clear();
+            return members;
+        }
+    }
+
+    public Participants participants(String token) {
+        Room room = rooms.get(token);
+        if (room == null) {
+            return new Participants(List.of());
+        }
+        synchronized (room) {
+            return snapshot(room);
+        }
+    }
+
+    private static Participants snapshot(Room room) {
+        List<String> names = new ArrayList<>(room.members.size());
+        Set<Long> seen = new HashSet<>();
+        for (SocketState member : room.members.values()) {
+            SessionContext s = member.session();
+            if (s != null && seen.add(s.sessionId())) {
+                names.add(s.nickname());
+            }
+        }
+        return new Participants(List.copyOf(names));
+    }
+
+    public List<OccupiedRoom> occupiedRooms() {
+        List<OccupiedRoom> result = new ArrayList<>(rooms.size());
+        rooms.forEach((token, room) -> result.add(new OccupiedRoom(token, room.roomId, room.expiresAt, room.isPublic)));
+        return result;
+    }
+
+    /** Session ids of every socket in a room: they are active by being connected. */
+    public Set<Long> joinedSessionIds() {
+        Set<Long> ids = new HashSet<>();
+        for (SocketState s : sockets.values()) {
+            SessionContext session = s.session();
+            if (session != null) {
+                ids.add(session.sessionId());
+            }
+        }
+        return ids;
+    }
+
+    /** Claims a global username (case-insensitive) for the socket, releasing its previous one. */
+    public void claimUsername(SocketState state, String username) {
+        String wanted = key(username);
+        UUID holder = usernames.putIfAbsent(wanted, state.id());
+        if (holder != null && !holder.equals(state.id())) {
+            throw new GhostRoomsException(ErrorCode.USERNAME_TAKEN);
+        }
+        String previous = state.username();
+        if (previous != null && !key(previous).equals(wanted)) {
+            usernames.remove(key(previous), state.id());
+        }
+        state.username(username);
+    }
+
+    /** Unique display names of connected sockets: the username, else the room nickname. */
+    public List<String> activeUsers() {
+        Map<String, String> unique = new LinkedHashMap<>();
+        for (SocketState s : sockets.values()) {
+            String name = s.username();
+            if (name == null && s.session() != null) {
+                name = s.session().nickname();
+            }
+            if (name != null) {
+                unique.putIfAbsent(key(name), name);
+            }
+        }
+        List<String> names = new ArrayList<>(unique.values());
+        names.sort(String.CASE_INSENSITIVE_ORDER);
+        return names;
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+}

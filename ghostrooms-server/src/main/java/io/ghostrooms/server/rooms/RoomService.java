@@ -1,0 +1,188 @@
+package io.ghostrooms.server.rooms;
+
+import io.ghostrooms.persistence.Database;
+import io.ghostrooms.persistence.attachments.AttachmentDao;
+import io.ghostrooms.persistence.rooms.PublicRoomRow;
+import io.ghostrooms.persistence.rooms.RoomDao;
+import io.ghostrooms.persistence.rooms.RoomRow;
+import io.ghostrooms.persistence.sessions.SessionDao;
+import io.ghostrooms.protocol.ErrorCode;
+import io.ghostrooms.protocol.Timestamps;
+import io.ghostrooms.protocol.rest.CreateRoomRequest;
+import io.ghostrooms.protocol.rest.CreatedRoom;
+import io.ghostrooms.protocol.rest.JoinedRoom;
+import io.ghostrooms.protocol.rest.PublicRoom;
+import io.ghostrooms.protocol.rest.RoomInfo;
+import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.common.RateLimiter;
+import io.ghostrooms.server.config.Config;
+import io.ghostrooms.server.sessions.Tokens;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** Rules of rooms: creation, lookup, capacity, nickname uniqueness and the public list. */
+public final class RoomService {
+    private static final int PUBLIC_LIST_LIMIT = 100;
+    private static final int DM_CAPACITY = 2;
+
+    private final Database database;
+    private final Config config;
+    private final Tokens tokens;
+    private final Clock clock;
+    private final RateLimiter createLimiter;
+    private final RoomsChangedListener listener;
+
+    /** Told when something a public room list shows may have changed. */
+    public interface RoomsChangedListener {
+        void publicRoomsChanged();
+    }
+
+    public RoomService(Database database, Config config, Tokens tokens, Clock clock, RoomsChangedListener listener) {
+        this.database = database;
+        this.config = config;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.listener = listener;
+        this.createLimiter = new RateLimiter(config.rateLimitRoomCreatePerHour(), Duration.ofHours(1));
+    }
+
+    public CreatedRoom create(CreateRoomRequest request, String clientIp) {
+        boolean dm = Boolean.TRUE.equals(request.isDM());
+        String name = RoomRules.name(request.name());
+        double ttlHours = RoomRules.ttlHours(request.ttlHours(), config.roomTtlHours());
+        if (dm) {
+            name = RoomRules.dmName(name);
+        }
+        createLimiter.acquire(clientIp);
+        Instant now = clock.instant();
+        Instant expiresAt = now.plusMillis(Math.max(1, Math.round(ttlHours * 3_600_000d)));
+        RoomRow room = dm ? createDm(name, now, expiresAt) : createRoom(name, Boolean.TRUE.equals(request.isPublic()), now, expiresAt);
+        if (room.isPublic()) {
+            listener.publicRoomsChanged();
+        }
+        return new CreatedRoom(room.token(), room.name(), Timestamps.format(room.expiresAt()));
+    }
+
+    private RoomRow createRoom(String name, boolean isPublic, Instant now, Instant expiresAt) {
+        RoomDao rooms = database.dao(RoomDao.class);
+        for (int attempt = 0; ; attempt++) {
+            String token = tokens.newRoomToken();
+            try {
+                long id = rooms.insert(token, name, isPublic, false, config.roomMaxCapacity(), now, expiresAt);
+                return new RoomRow(id, token, name, isPublic, false, config.roomMaxCapacity(), now, expiresAt);
+            } catch (UnableToExecuteStatementException e) {
+                // 36^8 tokens make a collision rare; retry a few times rather than fail the user.
+                if (attempt >= 3 || rooms.findByToken(token).isEmpty()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** DM rooms are deterministic: re-creating an active one returns it; an expired one is replaced. */
+    private RoomRow createDm(String name, Instant now, Instant expiresAt) {
+        String token = Tokens.dmRoomToken(name);
+        return database.jdbi().inTransaction(handle -> {
+            RoomDao rooms = handle.attach(RoomDao.class);
+            var existing = rooms.findByToken(token);
+            if (existing.isPresent()) {
+                RoomRow room = existing.get();
+                if (!room.expiredAt(now)) {
+                    return room;
+                }
+                rooms.delete(room.id());
+            }
+            long id = rooms.insert(token, name, false, true, DM_CAPACITY, now, expiresAt);
+            return new RoomRow(id, token, name, false, true, DM_CAPACITY, now, expiresAt);
+        });
+    }
+
+    /** The room, or ROOM_NOT_FOUND / ROOM_EXPIRED. */
+    public RoomRow activeRoom(String token) {
+        if (!Tokens.isRoomTokenShaped(token)) {
+            throw new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND);
+        }
+        RoomRow room = database.dao(RoomDao.class).findByToken(token)
+                .orElseThrow(() -> new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND));
+        if (room.expiredAt(clock.instant())) {
+            throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
+        }
+        return room;
+    }
+
+    public RoomInfo info(String token) {
+        RoomRow room = activeRoom(token);
+        int participants = database.dao(RoomDao.class).countSessions(room.id());
+        return new RoomInfo(room.token(), room.name(), room.isPublic(), Timestamps.format(room.expiresAt()),
+                participants, Timestamps.format(room.createdAt()));
+    }
+
+    /** Throws unless a new member could join now. */
+    public void validate(String token) {
+        RoomRow room = activeRoom(token);
+        if (database.dao(RoomDao.class).countSessions(room.id()) >= room.capacity()) {
+            throw new GhostRoomsException(ErrorCode.ROOM_FULL);
+        }
+    }
+
+    /** Creates a session in the room; capacity and nickname uniqueness hold under concurrent joins. */
+    public JoinedRoom join(String roomToken, String rawNickname) {
+        String nickname = RoomRules.nickname(rawNickname);
+        String key = RoomRules.nicknameKey(nickname);
+        RoomRow found = activeRoom(roomToken);
+        String sessionToken = tokens.newSessionToken();
+        try {
+            database.jdbi().useTransaction(handle -> {
+                RoomDao rooms = handle.attach(RoomDao.class);
+                SessionDao sessions = handle.attach(SessionDao.class);
+                RoomRow room = rooms.lockById(found.id()).orElseThrow(() -> new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND));
+                Instant now = clock.instant();
+                if (room.expiredAt(now)) {
+                    throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
+                }
+                if (sessions.countNickname(room.id(), key) > 0) {
+                    throw new GhostRoomsException(ErrorCode.NICKNAME_IN_USE);
+                }
+                if (rooms.countSessions(room.id()) >= room.capacity()) {
+                    throw new GhostRoomsException(ErrorCode.ROOM_FULL);
+                }
+                sessions.insert(Tokens.hash(sessionToken), room.id(), nickname, key, now);
+            });
+        } catch (UnableToExecuteStatementException e) {
+            // The unique (room, nickname) constraint caught a race the count did not.
+            throw new GhostRoomsException(ErrorCode.NICKNAME_IN_USE);
+        }
+        if (found.isPublic()) {
+            listener.publicRoomsChanged();
+        }
+        return new JoinedRoom(sessionToken, nickname, found.token());
+    }
+
+    /** Expired rooms, oldest expiry first, at most {@code limit}. */
+    public List<RoomRow> expiredRooms(int limit) {
+        return database.dao(RoomDao.class).findExpired(clock.instant(), limit);
+    }
+
+    /**
+     * Deletes a room with its sessions, messages and attachment rows (cascade); returns the stored
+     * names of its files, which the caller deletes from storage.
+     */
+    public List<String> purge(long roomId) {
+        return database.jdbi().inTransaction(handle -> {
+            List<String> files = handle.attach(AttachmentDao.class).storedNamesInRoom(roomId);
+            handle.attach(RoomDao.class).delete(roomId);
+            return files;
+        });
+    }
+
+    public List<PublicRoom> listPublic() {
+        List<PublicRoomRow> rows = database.dao(RoomDao.class).listActivePublic(clock.instant(), PUBLIC_LIST_LIMIT);
+        return rows.stream()
+                .map(r -> new PublicRoom(r.token(), r.name(), r.participantCount(), Timestamps.format(r.expiresAt()),
+                        Timestamps.format(r.createdAt())))
+                .toList();
+    }
+}

@@ -1,0 +1,90 @@
+package io.ghostrooms.server.socket;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ghostrooms.protocol.ErrorCode;
+import io.ghostrooms.protocol.socket.AttachmentDto;
+import io.ghostrooms.protocol.socket.JoinRoomPayload;
+import io.ghostrooms.protocol.socket.SendMessagePayload;
+import io.ghostrooms.server.common.GhostRoomsException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Client payloads arrive as any JSON at all: these turn them into the contract's records or the
+ * contract's error code, field by field. Rules (lengths, formats) stay in the services.
+ */
+final class Payloads {
+    private Payloads() {
+    }
+
+    static JoinRoomPayload joinRoom(JsonNode data) {
+        JsonNode o = object(data, ErrorCode.INVALID_PAYLOAD);
+        return new JoinRoomPayload(text(o, "roomToken", ErrorCode.ROOM_NOT_FOUND),
+                text(o, "sessionToken", ErrorCode.INVALID_SESSION));
+    }
+
+    static SendMessagePayload sendMessage(JsonNode data) {
+        JsonNode o = object(data, ErrorCode.INVALID_PAYLOAD);
+        String type = text(o, "type", ErrorCode.INVALID_MESSAGE_TYPE);
+        String content = text(o, "content", ErrorCode.INVALID_MESSAGE);
+        String clientId = text(o, "clientId", ErrorCode.INVALID_MESSAGE);
+        JsonNode list = o.get("attachments");
+        List<AttachmentDto> attachments = null;
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) {
+                throw new GhostRoomsException(ErrorCode.MISSING_ATTACHMENT, "attachments must be a list");
+            }
+            if (list.size() > 100) {
+                throw new GhostRoomsException(ErrorCode.INVALID_ATTACHMENT);
+            }
+            attachments = new ArrayList<>(list.size());
+            for (JsonNode a : list) {
+                JsonNode item = object(a, ErrorCode.INVALID_ATTACHMENT);
+                JsonNode size = item.get("fileSize");
+                long fileSize = size != null && size.isNumber() ? size.asLong() : 0;
+                attachments.add(new AttachmentDto(text(item, "id", ErrorCode.INVALID_ATTACHMENT),
+                        text(item, "fileName", ErrorCode.INVALID_ATTACHMENT), fileSize,
+                        text(item, "mimeType", ErrorCode.INVALID_ATTACHMENT),
+                        text(item, "url", ErrorCode.INVALID_ATTACHMENT)));
+            }
+        }
+        return new SendMessagePayload(type, content, attachments, clientId);
+    }
+
+    static String messageId(JsonNode data) {
+        JsonNode o = object(data, ErrorCode.INVALID_PAYLOAD);
+        JsonNode id = o.get("messageId");
+        if (id != null && id.isNumber()) {
+            return id.asText();
+        }
+        return text(o, "messageId", ErrorCode.MESSAGE_NOT_FOUND);
+    }
+
+    static String username(JsonNode data) {
+        JsonNode o = object(data, ErrorCode.INVALID_USERNAME);
+        String name = text(o, "username", ErrorCode.INVALID_USERNAME);
+        if (name == null) {
+            throw new GhostRoomsException(ErrorCode.INVALID_USERNAME, "Username is required");
+        }
+        return name;
+    }
+
+    private static JsonNode object(JsonNode data, ErrorCode code) {
+        if (data == null || !data.isObject()) {
+            throw new GhostRoomsException(code, "Payload must be an object");
+        }
+        return data;
+    }
+
+    /** The field's text; null when absent or JSON null; the code when it is another type. */
+    private static String text(JsonNode o, String field, ErrorCode code) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new GhostRoomsException(code, field + " must be a string");
+        }
+        return v.textValue();
+    }
+}

@@ -1,0 +1,53 @@
+package io.ghostrooms.server.socket;
+
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIOServer;
+import io.ghostrooms.protocol.Events;
+import io.ghostrooms.protocol.socket.MessageDeleted;
+import io.ghostrooms.protocol.socket.MessageDto;
+import io.ghostrooms.protocol.socket.SocketError;
+import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.messages.RoomBroadcaster;
+
+/** Sends events; every send is non-blocking and safe from any thread. */
+public final class SocketNotifier implements RoomBroadcaster {
+    private final SocketIOServer server;
+
+    public SocketNotifier(SocketIOServer server) {
+        this.server = server;
+    }
+
+    public void toClient(SocketIOClient client, String event, Object payload) {
+        client.sendEvent(event, payload);
+    }
+
+    public void toRoom(String roomToken, String event, Object payload) {
+        server.getRoomOperations(roomToken).sendEvent(event, payload);
+    }
+
+    public void toRoomExcept(String roomToken, SocketIOClient except, String event, Object payload) {
+        server.getRoomOperations(roomToken).sendEvent(event, except, payload);
+    }
+
+    public void toAll(String event, Object payload) {
+        server.getBroadcastOperations().sendEvent(event, payload);
+    }
+
+    public void error(SocketIOClient client, GhostRoomsException error) {
+        client.sendEvent(Events.ERROR, toWire(error));
+    }
+
+    public static SocketError toWire(GhostRoomsException error) {
+        return new SocketError(error.getMessage(), error.code().name());
+    }
+
+    @Override
+    public void newMessage(String roomToken, MessageDto message) {
+        toRoom(roomToken, Events.NEW_MESSAGE, message);
+    }
+
+    @Override
+    public void messageDeleted(String roomToken, String messageId) {
+        toRoom(roomToken, Events.MESSAGE_DELETED, new MessageDeleted(messageId));
+    }
+}
