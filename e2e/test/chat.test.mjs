@@ -1,0 +1,396 @@
+// The contract's Socket.IO events, driven with the real socket.io-client over every transport.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { startServer } from "../lib/server.mjs";
+import {
+  api, connect, createRoom, emitAck, expectNone, joinAll, joinRest, PDF, PNG, upload, waitFor,
+} from "../lib/client.mjs";
+
+const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const GENEROUS = {
+  RATE_LIMIT_MESSAGES_PER_MINUTE: "1000",
+  RATE_LIMIT_ROOM_CREATE_PER_HOUR: "100000",
+  RATE_LIMIT_LOOKUPS_PER_MINUTE: "100000",
+  RATE_LIMIT_UPLOADS_PER_HOUR: "100000",
+  MAX_CONNECTIONS_PER_IP: "100000",
+};
+
+let server;
+const open = [];
+before(async () => { server = await startServer(GENEROUS); });
+after(async () => {
+  open.forEach((s) => s.close());
+  await server?.stop();
+});
+
+async function room(transport, nicknames, body = {}) {
+  const token = await createRoom(server, body);
+  const sockets = await joinAll(server, transport, token, nicknames);
+  open.push(...sockets);
+  return { token, sockets };
+}
+
+async function socketOf(transport) {
+  const s = await connect(server, transport);
+  open.push(s);
+  return s;
+}
+
+async function expectError(socket, code, emit) {
+  emit();
+  const error = await waitFor(socket, "error", (e) => e.code === code);
+  assert.equal(typeof error.message, "string");
+  return error;
+}
+
+for (const transport of ["websocket", "polling", "upgrade"]) {
+  describe(`over ${transport}`, () => {
+    test("two members join and see each other", async () => {
+      const { token, sockets: [a, b] } = await room(transport, ["alice", "bob"]);
+      assert.equal(a.joined.roomToken, token);
+      assert.deepEqual(a.joined.participants, ["alice"]);
+      assert.deepEqual(b.joined.participants, ["alice", "bob"]);
+      assert.equal(b.joined.participantCount, 2);
+      assert.deepEqual(b.joined.messages, []);
+      const joined = await waitFor(a, "user_joined");
+      assert.deepEqual(joined, { nickname: "bob", participantCount: 2, participants: ["alice", "bob"] });
+      await expectNone(b, "user_joined");
+    });
+
+    test("text and sticker reach the whole room including the sender", async () => {
+      const { sockets: [a, b] } = await room(transport, ["alice", "bob"]);
+      a.emit("send_message", { type: "TEXT", content: "hello <b>world</b>" });
+      const [ma, mb] = await Promise.all([waitFor(a, "new_message"), waitFor(b, "new_message")]);
+      assert.deepEqual(ma, mb);
+      assert.equal(ma.type, "TEXT");
+      assert.equal(ma.content, "hello <b>world</b>");
+      assert.equal(ma.nickname, "alice");
+      assert.match(ma.createdAt, ISO_MS);
+      assert.deepEqual(ma.attachments, []);
+      assert.equal(typeof ma.id, "string");
+      b.emit("send_message", { type: "STICKER", content: "cat-42" });
+      const sticker = await waitFor(a, "new_message", (m) => m.type === "STICKER");
+      assert.equal(sticker.content, "cat-42");
+      assert.equal(sticker.nickname, "bob");
+    });
+
+    test("the ack reports the stored message or the error", async () => {
+      const { sockets: [a] } = await room(transport, ["alice"]);
+      const ok = await emitAck(a, "send_message", { type: "TEXT", content: "acked" });
+      assert.equal(ok.ok, true);
+      assert.equal(ok.message.content, "acked");
+      const failed = await emitAck(a, "send_message", { type: "TEXT", content: "   " });
+      assert.equal(failed.ok, false);
+      assert.equal(failed.error.code, "INVALID_MESSAGE");
+    });
+
+    test("a retry with the same clientId is stored once", async () => {
+      const { sockets: [a, b] } = await room(transport, ["alice", "bob"]);
+      const first = await emitAck(a, "send_message", { type: "TEXT", content: "once", clientId: "c-1" });
+      const retry = await emitAck(a, "send_message", { type: "TEXT", content: "once", clientId: "c-1" });
+      assert.equal(retry.message.id, first.message.id);
+      await waitFor(b, "new_message", (m) => m.id === first.message.id);
+      await expectNone(b, "new_message");
+    });
+
+    test("images and files are uploaded, sent and downloaded byte-identical", async () => {
+      const { sockets: [a, b] } = await room(transport, ["alice", "bob"]);
+      const png = await upload(server, "dot.png", PNG, "image/png");
+      assert.equal(png.status, 201);
+      assert.equal(png.json.messageType, "IMAGE");
+      const pdf = await upload(server, "doc.pdf", PDF, "application/pdf");
+      assert.equal(pdf.json.messageType, "FILE");
+      a.emit("send_message", { type: "IMAGE", content: "a dot", attachments: [png.json.attachment] });
+      const image = await waitFor(b, "new_message", (m) => m.type === "IMAGE");
+      assert.equal(image.content, "a dot");
+      assert.deepEqual(image.attachments, [png.json.attachment]);
+      const downloaded = Buffer.from(await (await fetch(image.attachments[0].url)).arrayBuffer());
+      assert.deepEqual(downloaded, PNG);
+      a.emit("send_message", { type: "FILE", attachments: [pdf.json.attachment] });
+      const file = await waitFor(b, "new_message", (m) => m.type === "FILE");
+      assert.equal(file.content, null);
+      const pdfBytes = Buffer.from(await (await fetch(file.attachments[0].url)).arrayBuffer());
+      assert.deepEqual(pdfBytes, PDF);
+      const listed = await api(server, "GET", `/api/files/message/${file.id}`);
+      assert.equal(listed.status, 200);
+      assert.deepEqual(listed.json.attachments, [pdf.json.attachment]);
+    });
+
+    test("a deleted message's files are deleted, and an expired room's files with it", async () => {
+      const { sockets: [a] } = await room(transport, ["alice"], { ttlHours: 0.002 });
+      const first = await upload(server, "one.png", PNG, "image/png");
+      const second = await upload(server, "two.pdf", PDF, "application/pdf");
+      const kept = (await emitAck(a, "send_message", { type: "IMAGE", attachments: [first.json.attachment] })).message;
+      const gone = (await emitAck(a, "send_message", { type: "FILE", attachments: [second.json.attachment] })).message;
+      assert.equal((await fetch(gone.attachments[0].url)).status, 200);
+      a.emit("delete_message", { messageId: gone.id });
+      await waitFor(a, "message_deleted");
+      assert.equal((await fetch(gone.attachments[0].url)).status, 404);
+      assert.equal((await api(server, "GET", `/api/files/message/${gone.id}`)).status, 404);
+      assert.equal((await fetch(kept.attachments[0].url)).status, 200);
+      await waitFor(a, "room_closed", () => true, 15_000);
+      // room_closed goes out first; the data is deleted right after it.
+      let status = 200;
+      for (let i = 0; i < 30 && status !== 404; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = (await fetch(kept.attachments[0].url)).status;
+      }
+      assert.equal(status, 404);
+      const stored = kept.attachments[0].url.split("/").pop();
+      const { existsSync } = await import("node:fs");
+      assert.equal(existsSync(`${server.uploadDir}/${stored}`), false, "the stored file is removed from disk");
+    });
+
+    test("attachments that were not uploaded here, or already used, are refused", async () => {
+      const { sockets: [a] } = await room(transport, ["alice"]);
+      const forged = { id: "x1", fileName: "evil.png", fileSize: 10, mimeType: "image/png", url: "https://evil.example/x.png" };
+      const refused = await emitAck(a, "send_message", { type: "IMAGE", attachments: [forged] });
+      assert.equal(refused.error.code, "INVALID_ATTACHMENT");
+      const png = await upload(server, "dot.png", PNG, "image/png");
+      const stolenUrl = { ...png.json.attachment, url: "https://evil.example/x.png" };
+      assert.equal((await emitAck(a, "send_message", { type: "IMAGE", attachments: [stolenUrl] })).error.code,
+        "INVALID_ATTACHMENT");
+      assert.equal((await emitAck(a, "send_message", { type: "IMAGE", attachments: [png.json.attachment] })).ok, true);
+      const reused = await emitAck(a, "send_message", { type: "IMAGE", attachments: [png.json.attachment] });
+      assert.equal(reused.error.code, "INVALID_ATTACHMENT");
+    });
+
+    test("invalid messages get the contract's codes", async () => {
+      const { sockets: [a] } = await room(transport, ["alice"]);
+      await expectError(a, "INVALID_MESSAGE", () => a.emit("send_message", { type: "TEXT", content: "" }));
+      await expectError(a, "MESSAGE_TOO_LONG", () => a.emit("send_message", { type: "TEXT", content: "x".repeat(2001) }));
+      await expectError(a, "INVALID_MESSAGE_TYPE", () => a.emit("send_message", { type: "VIDEO", content: "x" }));
+      await expectError(a, "INVALID_MESSAGE", () => a.emit("send_message", { type: "STICKER", content: "s".repeat(65) }));
+      await expectError(a, "MISSING_ATTACHMENT", () => a.emit("send_message", { type: "IMAGE", attachments: [] }));
+      await expectError(a, "MISSING_ATTACHMENT", () => a.emit("send_message", { type: "FILE" }));
+    });
+
+    test("wrong-shaped payloads get an error and the connection stays usable", async () => {
+      const { sockets: [a] } = await room(transport, ["alice"]);
+      for (const junk of ["text", 42, [1, 2], null, { type: { nested: [{ deep: true }] } }, { type: "TEXT", content: 7 }]) {
+        a.emit("send_message", junk);
+        const error = await waitFor(a, "error");
+        assert.match(error.code, /^[A-Z_]+$/);
+      }
+      a.emit("join_room", "not an object");
+      assert.equal((await waitFor(a, "error")).code, "INVALID_PAYLOAD");
+      a.emit("send_message", { type: "TEXT", content: "x".repeat(100_000) });
+      assert.equal((await waitFor(a, "error")).code, "MESSAGE_TOO_LONG");
+      assert.equal((await emitAck(a, "send_message", { type: "TEXT", content: "still here" })).ok, true);
+    });
+
+    test("sending outside a room is NOT_IN_ROOM", async () => {
+      const s = await socketOf(transport);
+      await expectError(s, "NOT_IN_ROOM", () => s.emit("send_message", { type: "TEXT", content: "hi" }));
+      await expectError(s, "NOT_IN_ROOM", () => s.emit("delete_message", { messageId: "x" }));
+    });
+
+    test("join_room refuses bad sessions and rooms", async () => {
+      const token = await createRoom(server);
+      const other = await createRoom(server);
+      const otherSession = await joinRest(server, other, "mallory");
+      const s = await socketOf(transport);
+      await expectError(s, "INVALID_SESSION", () => s.emit("join_room", { roomToken: token, sessionToken: "A".repeat(32) }));
+      await expectError(s, "INVALID_SESSION", () => s.emit("join_room", { roomToken: token, sessionToken: otherSession }));
+      await expectError(s, "ROOM_NOT_FOUND", () => s.emit("join_room", { roomToken: "ghost-zzzzzzzz", sessionToken: otherSession }));
+      const expired = await createRoom(server, { ttlHours: 0.0002 });
+      await new Promise((r) => setTimeout(r, 1000));
+      await expectError(s, "ROOM_EXPIRED", () => s.emit("join_room", { roomToken: expired, sessionToken: otherSession }));
+    });
+
+    test("members delete only their own messages", async () => {
+      const { token, sockets: [a, b] } = await room(transport, ["alice", "bob"]);
+      const mine = (await emitAck(a, "send_message", { type: "TEXT", content: "to delete" })).message;
+      const theirs = (await emitAck(b, "send_message", { type: "TEXT", content: "bob's" })).message;
+      await expectError(a, "FORBIDDEN", () => a.emit("delete_message", { messageId: theirs.id }));
+      await expectError(a, "MESSAGE_NOT_FOUND", () => a.emit("delete_message", { messageId: "no-such-id" }));
+      a.emit("delete_message", { messageId: mine.id });
+      const [da, db] = await Promise.all([waitFor(a, "message_deleted"), waitFor(b, "message_deleted")]);
+      assert.deepEqual(da, { messageId: mine.id });
+      assert.deepEqual(db, { messageId: mine.id });
+      const history = await api(server, "GET", `/api/messages/${token}`, undefined, { Authorization: `Bearer ${b.sessionToken}` });
+      assert.deepEqual(history.json.data.map((m) => m.id), [theirs.id]);
+      const [late] = await joinAll(server, transport, token, ["carol"]);
+      open.push(late);
+      assert.deepEqual(late.joined.messages.map((m) => m.id), [theirs.id]);
+    });
+
+    test("leave_room tells the others, answers the leaver and ends the session", async () => {
+      const { token, sockets: [a, b] } = await room(transport, ["alice", "bob"]);
+      b.emit("leave_room");
+      const left = await waitFor(a, "user_left");
+      assert.deepEqual(left, { nickname: "bob", participantCount: 1, participants: ["alice"] });
+      assert.deepEqual(await waitFor(b, "room_left"), { nickname: "bob" });
+      await expectError(b, "INVALID_SESSION", () => b.emit("join_room", { roomToken: token, sessionToken: b.sessionToken }));
+      b.emit("leave_room");
+      await expectNone(b, "room_left");
+    });
+
+    test("a disconnect is a leave for the others", async () => {
+      const { sockets: [a, b] } = await room(transport, ["alice", "bob"]);
+      b.close();
+      const left = await waitFor(a, "user_left");
+      assert.equal(left.nickname, "bob");
+      assert.deepEqual(left.participants, ["alice"]);
+    });
+
+    test("heartbeat needs a live room", async () => {
+      const { sockets: [a] } = await room(transport, ["alice"]);
+      a.emit("heartbeat");
+      await expectNone(a, "error");
+      const s = await socketOf(transport);
+      await expectError(s, "SESSION_EXPIRED", () => s.emit("heartbeat"));
+    });
+
+    test("usernames are validated and unique", async () => {
+      const a = await socketOf(transport);
+      const b = await socketOf(transport);
+      const name = "User" + Math.floor(Math.random() * 1e6);
+      a.emit("set_username", { username: `  ${name}  ` });
+      assert.deepEqual(await waitFor(a, "username_set"), { username: name });
+      await waitFor(b, "active_users", (p) => p.users.includes(name), 4000);
+      await expectError(b, "USERNAME_TAKEN", () => b.emit("set_username", { username: name.toLowerCase() }));
+      await expectError(b, "USERNAME_TOO_SHORT", () => b.emit("set_username", { username: "x" }));
+      await expectError(b, "USERNAME_TOO_LONG", () => b.emit("set_username", { username: "x".repeat(21) }));
+      await expectError(b, "INVALID_USERNAME", () => b.emit("set_username", { username: 12 }));
+      b.emit("get_active_users");
+      const users = await waitFor(b, "active_users", (p) => p.users.includes(name));
+      assert.ok(Array.isArray(users.users));
+    });
+
+    test("get_public_rooms lists public rooms only", async () => {
+      const pub = await createRoom(server, { isPublic: true, name: "Open " + transport });
+      const priv = await createRoom(server, { name: "Hidden" });
+      const s = await socketOf(transport);
+      s.emit("get_public_rooms");
+      const update = await waitFor(s, "public_rooms_update", (p) => p.rooms.some((r) => r.token === pub));
+      assert.ok(!update.rooms.some((r) => r.token === priv));
+      const entry = update.rooms.find((r) => r.token === pub);
+      assert.equal(entry.name, "Open " + transport);
+      assert.match(entry.createdAt, ISO_MS);
+      assert.equal(typeof entry.participantCount, "number");
+    });
+
+    test("joining another room leaves the first; rejoining the same room is a no-op", async () => {
+      const { token: first, sockets: [a, b] } = await room(transport, ["alice", "bob"]);
+      await waitFor(a, "user_joined", (p) => p.nickname === "bob");
+      b.emit("join_room", { roomToken: first, sessionToken: b.sessionToken });
+      await expectNone(a, "user_joined", 800);
+      const second = await createRoom(server);
+      const session2 = await joinRest(server, second, "bob2");
+      b.emit("join_room", { roomToken: second, sessionToken: session2 });
+      const joined = await waitFor(b, "room_joined", (r) => r.roomToken === second);
+      assert.deepEqual(joined.participants, ["bob2"]);
+      const left = await waitFor(a, "user_left");
+      assert.equal(left.nickname, "bob");
+    });
+
+    test("every member sees one order", async () => {
+      const { sockets: [a, b] } = await room(transport, ["alice", "bob"]);
+      const sent = [];
+      for (let i = 0; i < 20; i++) {
+        sent.push(`m${i}`);
+        a.emit("send_message", { type: "TEXT", content: `m${i}` });
+        if (i % 2 === 0) b.emit("send_message", { type: "TEXT", content: `b${i}` });
+      }
+      const collect = async (s) => {
+        const got = [];
+        while (got.length < 30) got.push((await waitFor(s, "new_message")).content);
+        return got;
+      };
+      const [seenA, seenB] = await Promise.all([collect(a), collect(b)]);
+      assert.deepEqual(seenA, seenB);
+      assert.deepEqual(seenA.filter((c) => c.startsWith("m")), sent);
+    });
+
+    test("a short-TTL room warns, then closes and is deleted", async () => {
+      const { token, sockets: [a, b] } = await room(transport, ["alice", "bob"], { ttlHours: 0.002 });
+      const warning = await waitFor(a, "room_ttl_warning");
+      assert.ok(warning.expiresIn > 0 && warning.expiresIn <= 300);
+      const [ca, cb] = await Promise.all([waitFor(a, "room_closed", () => true, 15_000), waitFor(b, "room_closed", () => true, 15_000)]);
+      assert.deepEqual(ca, { reason: "expired" });
+      assert.deepEqual(cb, { reason: "expired" });
+      const info = await api(server, "GET", `/api/rooms/${token}`);
+      assert.ok([404, 410].includes(info.status), info.text);
+      await expectError(a, "NOT_IN_ROOM", () => a.emit("send_message", { type: "TEXT", content: "too late" }));
+    });
+  });
+}
+
+describe("rate limits", () => {
+  let limited;
+  before(async () => { limited = await startServer({ RATE_LIMIT_MESSAGES_PER_MINUTE: "3" }); });
+  after(async () => { await limited?.stop(); });
+
+  test("the fourth message in a minute is RATE_LIMIT_EXCEEDED", async () => {
+    const token = await createRoom(limited);
+    const [a] = await joinAll(limited, "websocket", token, ["alice"]);
+    open.push(a);
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await emitAck(a, "send_message", { type: "TEXT", content: `m${i}` })).ok, true);
+    }
+    const fourth = await emitAck(a, "send_message", { type: "TEXT", content: "m3" });
+    assert.equal(fourth.error.code, "RATE_LIMIT_EXCEEDED");
+    a.emit("send_message", { type: "TEXT", content: "m4" });
+    assert.equal((await waitFor(a, "error")).code, "RATE_LIMIT_EXCEEDED");
+  });
+});
+
+describe("abuse limits", () => {
+  let capped;
+  let throttled;
+  before(async () => {
+    capped = await startServer({ MAX_CONNECTIONS_PER_IP: "3" });
+    throttled = await startServer({ RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE: "5" });
+  });
+  after(async () => {
+    await capped?.stop();
+    await throttled?.stop();
+  });
+
+  test("connections beyond the per-IP cap are refused until one closes", async () => {
+    const sockets = [];
+    for (let i = 0; i < 3; i++) sockets.push(await connect(capped, "websocket"));
+    open.push(...sockets);
+    await assert.rejects(connect(capped, "websocket"));
+    sockets[0].close();
+    await new Promise((r) => setTimeout(r, 300));
+    open.push(await connect(capped, "websocket"));
+  });
+
+  test("every kind of event counts against the per-socket event limit", async () => {
+    const s = await connect(throttled, "polling");
+    open.push(s);
+    for (let i = 0; i < 5; i++) {
+      s.emit("get_active_users");
+      await waitFor(s, "active_users");
+    }
+    s.emit("get_active_users");
+    assert.equal((await waitFor(s, "error")).code, "RATE_LIMIT_EXCEEDED");
+  });
+});
+
+describe("the polling → websocket upgrade", () => {
+  // A probe answered by one NOOP could be swallowed by a poll that was already returning; the
+  // client then held its emits until the next ping (25 s). Many concurrent upgrades make that race
+  // likely: before the fix about 4 in 10 of these sockets stalled.
+  test("events emitted while sockets upgrade are answered within a second", async () => {
+    const stalled = [];
+    await Promise.all(Array.from({ length: 8 }, async (_, worker) => {
+      for (let i = 0; i < 8; i++) {
+        const a = await connect(server, "upgrade");
+        const b = await connect(server, "upgrade");
+        const name = `Up${worker}x${i}x${Math.floor(Math.random() * 1e4)}`;
+        a.emit("set_username", { username: name });
+        try {
+          await waitFor(a, "username_set", (p) => p.username === name, 1000);
+        } catch {
+          stalled.push(name);
+        }
+        a.close();
+        b.close();
+      }
+    }));
+    assert.deepEqual(stalled, []);
+  });
+});
