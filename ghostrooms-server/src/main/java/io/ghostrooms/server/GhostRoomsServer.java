@@ -159,6 +159,9 @@ public final class GhostRoomsServer implements AutoCloseable {
     }
 
     public void start() {
+        if (!config.persistMessages()) {
+            log.warn("MESSAGE_PERSISTENCE=off: messages are broadcast but never stored (benchmark ceiling only)");
+        }
         messages.start();
         socketServer.start();
         lifecycle.start();
@@ -178,18 +181,21 @@ public final class GhostRoomsServer implements AutoCloseable {
         return messages;
     }
 
-    /** Graceful: stop accepting, let the writer store what is queued, close sockets and the pool. */
+    /**
+     * Graceful: the writer stores and broadcasts what is queued while sockets are still open (so
+     * those senders get their acks), then sockets close, then the pool. Bounded to about 8 s.
+     */
     @Override
     public void close() {
         scheduler.shutdownNow();
-        socketServer.stop();
         messages.close();
         workers.shutdown();
         try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
+            workers.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        socketServer.stop();
         database.close();
     }
 

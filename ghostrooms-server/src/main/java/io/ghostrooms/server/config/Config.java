@@ -37,7 +37,8 @@ public record Config(
         int workerThreads,
         int dbPoolSize,
         Duration sessionIdleTimeout,
-        Duration cleanupInterval) {
+        Duration cleanupInterval,
+        boolean persistMessages) {
 
     public static final String VERSION = "0.1.0";
 
@@ -90,7 +91,17 @@ public record Config(
                 r.integer("WORKER_THREADS", 16, 1, 512),
                 r.integer("DB_POOL_SIZE", 10, 1, 200),
                 Duration.ofMinutes(r.integer("SESSION_IDLE_MINUTES", 30, 1, 24 * 60)),
-                Duration.ofSeconds(r.integer("CLEANUP_INTERVAL_SECONDS", 600, 1, 86_400)));
+                Duration.ofSeconds(r.integer("CLEANUP_INTERVAL_SECONDS", 600, 1, 86_400)),
+                persistMessages(r.string("MESSAGE_PERSISTENCE", "database")));
+    }
+
+    /** "off" exists to measure the in-memory ceiling in benchmarks; messages are then never stored. */
+    private static boolean persistMessages(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "database" -> true;
+            case "off" -> false;
+            default -> throw new ConfigException("MESSAGE_PERSISTENCE must be database or off");
+        };
     }
 
     public long maxFileSizeBytes() {

@@ -76,7 +76,7 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
         this.uploads = uploads;
         this.broadcaster = broadcaster;
         this.sendLimiter = new RateLimiter(config.rateLimitMessagesPerMinute(), Duration.ofMinutes(1));
-        this.writer = new GroupCommitWriter(database, this, maxBatch, 100_000);
+        this.writer = new GroupCommitWriter(database, this, maxBatch, 100_000, config.persistMessages());
     }
 
     public void start() {

@@ -29,6 +29,15 @@ class ConfigTest {
     }
 
     @Test
+    void messagesAreStoredUnlessPersistenceIsSwitchedOffForBenchmarks() {
+        assertTrue(Config.from(Map.of()).persistMessages());
+        assertFalse(Config.from(Map.of("MESSAGE_PERSISTENCE", "off")).persistMessages());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Config.from(Map.of("MESSAGE_PERSISTENCE", "memory")));
+        assertTrue(e.getMessage().contains("MESSAGE_PERSISTENCE"));
+    }
+
+    @Test
     void badNumberNamesTheVariable() {
         ConfigException e = assertThrows(ConfigException.class, () -> Config.from(Map.of("PORT", "abc")));
         assertTrue(e.getMessage().contains("PORT"));
