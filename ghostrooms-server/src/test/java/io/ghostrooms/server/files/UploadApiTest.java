@@ -135,6 +135,48 @@ class UploadApiTest {
         }
     }
 
+    /**
+     * A 200 MB body without a declared length (chunked) is counted while it streams: the server
+     * answers 413 after about the limit and never holds the body in memory.
+     */
+    @Test
+    void a200MbChunkedUploadIsRefusedWith413WhileTheHeapStaysSmall() throws Exception {
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long before = memory.getHeapMemoryUsage().getUsed();
+        long peak = before;
+        long sent = 0;
+        byte[] chunk = new byte[1024 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server().port())) {
+            socket.setSoTimeout(20_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /api/files/upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                    + "Content-Type: multipart/form-data; boundary=big\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] head = ("--big\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\n"
+                    + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            out.write((Integer.toHexString(head.length + PNG.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(head);
+            out.write(PNG);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            try {
+                while (sent < 200L * 1024 * 1024) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    sent += chunk.length;
+                    peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+                }
+            } catch (java.io.IOException closedByTheServer) {
+                // expected: the server stops reading once it has refused the upload
+            }
+            String response = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 413", response);
+        }
+        assertTrue(sent < 200L * 1024 * 1024, "the server closed the connection instead of reading 200 MB");
+        assertTrue(peak - before < 64L * 1024 * 1024, "heap grew by " + (peak - before) / 1024 / 1024 + " MB");
+    }
+
     /** netty-socketio closes connections whose first request has not reached it within 10 s. */
     @Test
     void anUploadSlowerThanTheFirstDataTimeoutCompletes() throws Exception {
