@@ -42,14 +42,20 @@ public final class Failures {
         return t;
     }
 
-    /** True when the failure means no connection to the database could be used. */
+    /**
+     * True when the failure means no connection to the database could be used: connection errors
+     * (SQLState class 08) and the server going away or not yet back (57P01 admin shutdown, as sent
+     * by {@code pg_ctl stop -m fast|immediate}; 57P02 crash shutdown; 57P03 cannot connect now,
+     * while it starts or recovers). Those must not be retried row by row nor reported as internal.
+     */
     public static boolean isDatabaseUnavailable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof SQLTransientConnectionException || c instanceof java.net.ConnectException
                     || c instanceof org.jdbi.v3.core.ConnectionException) {
                 return true;
             }
-            if (c instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            if (c instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
                 return true;
             }
             if (c.getCause() == c) {
