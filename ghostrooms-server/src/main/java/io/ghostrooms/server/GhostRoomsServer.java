@@ -6,7 +6,9 @@ import com.corundumstudio.socketio.SocketConfig;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
+import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.listener.ExceptionListener;
+import com.corundumstudio.socketio.namespace.NamespacesHub;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ghostrooms.persistence.Database;
@@ -22,6 +24,7 @@ import io.ghostrooms.server.http.Cors;
 import io.ghostrooms.server.http.IdleConnectionCloser;
 import io.ghostrooms.server.http.RestApi;
 import io.ghostrooms.server.http.RestHandler;
+import io.ghostrooms.server.http.UnhandledFailureCloser;
 import io.ghostrooms.server.http.UploadHandler;
 import io.ghostrooms.server.jobs.RoomLifecycle;
 import io.ghostrooms.server.messages.MessageService;
@@ -29,9 +32,11 @@ import io.ghostrooms.server.presence.Presence;
 import io.ghostrooms.server.rooms.RoomService;
 import io.ghostrooms.server.sessions.SessionService;
 import io.ghostrooms.server.sessions.Tokens;
+import io.ghostrooms.server.socket.CompletePacketEncoder;
 import io.ghostrooms.server.socket.GlobalBroadcasts;
 import io.ghostrooms.server.socket.SocketGateway;
 import io.ghostrooms.server.socket.SocketNotifier;
+import io.ghostrooms.server.socket.TransportGuard;
 import io.ghostrooms.server.socket.UpgradeProbeNudge;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -53,6 +58,7 @@ public final class GhostRoomsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GhostRoomsServer.class);
     private static final String SOCKET_PATH = "/socket.io";
     private static final int UPGRADE_TIMEOUT_MS = 10_000;
+    private static final int MAX_FRAME_BYTES = 128 * 1024;
     /** Longer than the ping interval, so only dead or stalled connections reach it. */
     private static final int IDLE_CONNECTION_SECONDS = 60;
 
@@ -63,6 +69,12 @@ public final class GhostRoomsServer implements AutoCloseable {
     private final SocketIOServer socketServer;
     private final MessageService messages;
     private final RoomLifecycle lifecycle;
+    /**
+     * Set first thing on close: connections accepted from then on are closed at once, so a
+     * shutting-down server takes no new clients while it drains the writer for the open ones
+     * (netty-socketio closes its listening socket only with everything else, at the end).
+     */
+    private volatile boolean draining;
 
     public GhostRoomsServer(Config config) throws IOException {
         this.config = config;
@@ -99,18 +111,51 @@ public final class GhostRoomsServer implements AutoCloseable {
         RestApi api = new RestApi(json, rooms, sessions, messages, files, uploads, database, config, clock);
         RestHandler rest = new RestHandler(api, cors, json, workers, SOCKET_PATH);
         UpgradeProbeNudge upgradeNudge = UpgradeProbeNudge.forServer(socketServer, UPGRADE_TIMEOUT_MS);
+        TransportGuard transportGuard = TransportGuard.forServer(SOCKET_PATH, socketServer);
+        UnhandledFailureCloser unhandledFailures = new UnhandledFailureCloser();
         socketServer.setPipelineFactory(new SocketIOChannelInitializer() {
+            /** netty-socketio's encoder, but one that loses no packet of a busy poll (CompletePacketEncoder). */
+            private EncoderHandler completeEncoder;
+
+            @Override
+            public void start(Configuration configuration, NamespacesHub namespacesHub) {
+                super.start(configuration, namespacesHub);
+                try {
+                    completeEncoder = new EncoderHandler(configuration,
+                            new CompletePacketEncoder(configuration, configuration.getJsonSupport()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            protected void initChannel(io.netty.channel.Channel channel) throws Exception {
+                if (draining) {
+                    channel.close();
+                    return;
+                }
+                super.initChannel(channel);
+            }
+
             @Override
             protected void addSocketioHandlers(ChannelPipeline pipeline) {
                 super.addSocketioHandlers(pipeline);
+                pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, completeEncoder);
                 pipeline.addFirst("ghostroomsIdle", new IdleConnectionCloser(IDLE_CONNECTION_SECONDS));
                 pipeline.addBefore(HTTP_AGGREGATOR, "ghostroomsUpload", new UploadHandler(uploads, cors, workers, rest));
                 pipeline.addBefore(HTTP_AGGREGATOR, "ghostroomsBodyLimit",
-                        new BodyLimitHandler(config.maxHttpBodyKb() * 1024L, rest));
+                        new BodyLimitHandler(config.maxHttpBodyKb() * 1024L, SOCKET_PATH, maxPollingBodyBytes(config), rest));
                 pipeline.addBefore(PACKET_HANDLER, "ghostroomsRest", rest);
+                pipeline.addBefore(PACKET_HANDLER, "ghostroomsTransportGuard", transportGuard);
                 pipeline.addBefore(WEB_SOCKET_TRANSPORT, "ghostroomsUpgradeNudge", upgradeNudge);
+                pipeline.addLast("ghostroomsUnhandledFailure", unhandledFailures);
             }
         });
+    }
+
+    /** A polling body carries at most 128 KB or MAX_HTTP_BODY_KB, whichever is larger. */
+    private static int maxPollingBodyBytes(Config config) {
+        return Math.max(128, config.maxHttpBodyKb()) * 1024;
     }
 
     /** A mutable slot for the one cycle in the graph: rooms notify broadcasts, broadcasts list rooms. */
@@ -126,8 +171,8 @@ public final class GhostRoomsServer implements AutoCloseable {
         c.setUseLinuxNativeEpoll(Epoll.isAvailable());
         c.setBossThreads(1);
         c.setWorkerThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
-        c.setMaxFramePayloadLength(128 * 1024);
-        c.setMaxHttpContentLength(Math.max(128, config.maxHttpBodyKb()) * 1024);
+        c.setMaxFramePayloadLength(MAX_FRAME_BYTES);
+        c.setMaxHttpContentLength(maxPollingBodyBytes(config));
         c.setPingInterval(25_000);
         c.setPingTimeout(20_000);
         c.setFirstDataTimeout(10_000);
@@ -136,6 +181,11 @@ public final class GhostRoomsServer implements AutoCloseable {
         // HttpContentCompressor pairs each response with a request it saw; responses written for
         // requests that handlers before it consumed (413 refusals) would fail. Payloads are small.
         c.setHttpCompression(false);
+        // No permessage-deflate, as engine.io 4 (the Node original) defaults: a deflate context
+        // costs ~180 KB of native memory per idle connection against ~6 KB without, chat frames
+        // are small, and netty-socketio inflated messages without a bound (a 128 KB frame of
+        // compressed zeros became 100+ MB). Clients that offer it simply send uncompressed.
+        c.setWebsocketCompression(false);
         c.setRandomSession(true);
         // Acks are sent by the handlers once the work is done (after commit), never automatically.
         c.setAckMode(com.corundumstudio.socketio.AckMode.MANUAL);
@@ -181,12 +231,18 @@ public final class GhostRoomsServer implements AutoCloseable {
         return messages;
     }
 
+    /** True once close() began: new connections are closed as they are accepted. */
+    public boolean draining() {
+        return draining;
+    }
+
     /**
      * Graceful: the writer stores and broadcasts what is queued while sockets are still open (so
-     * those senders get their acks), then sockets close, then the pool. Bounded to about 8 s.
+     * those senders get their acks), then sockets close, then the pool. Bounded to about 9 s (writer 5, workers 2, sockets 2).
      */
     @Override
     public void close() {
+        draining = true;
         scheduler.shutdownNow();
         messages.close();
         workers.shutdown();
@@ -195,8 +251,27 @@ public final class GhostRoomsServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        socketServer.stop();
+        stopSocketServerWithin(2, TimeUnit.SECONDS);
         database.close();
+    }
+
+    /**
+     * netty-socketio's stop() waits without a bound for its event loops to terminate; one whose
+     * thread died (seen after a jar was replaced under a running server) never does, and SIGTERM
+     * then hung forever. Shutdown goes on after the bound; the process exits anyway.
+     */
+    private void stopSocketServerWithin(long timeout, TimeUnit unit) {
+        Thread stopper = new Thread(socketServer::stop, "socket-server-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        try {
+            stopper.join(unit.toMillis(timeout));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopper.isAlive()) {
+            log.warn("socket server did not stop within {} s; exiting without waiting for it", unit.toSeconds(timeout));
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

@@ -41,6 +41,19 @@ public final class RestHandler extends ChannelInboundHandlerAdapter implements U
     private final ObjectMapper json;
     private final Executor workers;
     private final String socketPath;
+    /**
+     * Passed down the pipeline (and dropped at its tail) when a REST request arrives: netty-socketio
+     * closes a connection 10 s after it opened unless a request reached its AuthorizeHandler, which
+     * REST requests, answered here, never do. Without this a keep-alive REST connection was cut
+     * 10 s after it opened, however busy, failing the request in flight (bench/faults: /health
+     * polled during a database outage).
+     */
+    private static final Object REQUEST_SEEN = new Object() {
+        @Override
+        public String toString() {
+            return "rest request seen";
+        }
+    };
 
     public RestHandler(RestApi api, Cors cors, ObjectMapper json, Executor workers, String socketPath) {
         this.api = api;
@@ -56,6 +69,15 @@ public final class RestHandler extends ChannelInboundHandlerAdapter implements U
             ctx.fireChannelRead(msg);
             return;
         }
+        if (request.decoderResult().isFailure()) {
+            // Netty gave up on a request line or header over its limits: what it passes on is a
+            // fragment of the request (headers after the long one are missing), never routed. The
+            // decoder discards the rest, so the client can send it all and still read the answer.
+            request.release();
+            respond(ctx, null, RestResponse.json(400, error(new GhostRoomsException(ErrorCode.INVALID_REQUEST,
+                    "Malformed request"))), true);
+            return;
+        }
         String uri = request.uri();
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (uri.startsWith(socketPath)) {
@@ -68,6 +90,7 @@ public final class RestHandler extends ChannelInboundHandlerAdapter implements U
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        ctx.fireChannelRead(REQUEST_SEEN);
         try {
             if (!cors.allows(origin)) {
                 throw new GhostRoomsException(ErrorCode.FORBIDDEN, "Origin not allowed");
