@@ -258,6 +258,18 @@ for (const transport of ["websocket", "polling", "upgrade"]) {
       assert.ok(Array.isArray(users.users));
     });
 
+    test("active_users lists global usernames, never the nicknames of room members", async () => {
+      const nick = "Private" + Math.floor(Math.random() * 1e6);
+      await room(transport, [nick]);
+      const outsider = await socketOf(transport);
+      const name = "Global" + Math.floor(Math.random() * 1e6);
+      outsider.emit("set_username", { username: name });
+      await waitFor(outsider, "username_set");
+      outsider.emit("get_active_users");
+      const { users } = await waitFor(outsider, "active_users", (p) => p.users.includes(name));
+      assert.ok(!users.includes(nick), JSON.stringify(users));
+    });
+
     test("get_public_rooms lists public rooms only", async () => {
       const pub = await createRoom(server, { isPublic: true, name: "Open " + transport });
       const priv = await createRoom(server, { name: "Hidden" });

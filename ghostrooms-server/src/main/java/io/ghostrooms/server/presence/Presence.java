@@ -226,14 +226,18 @@ public final class Presence {
         state.username(username);
     }
 
-    /** Unique display names of connected sockets: the username, else the room nickname. */
+    /**
+     * Global usernames (set_username) of connected sockets. Room nicknames are not listed: this
+     * list goes to every connected socket, and who is in a private room is for its members only
+     * (it also kept the list, and so the broadcast, the size of the whole server).
+     */
     public List<String> activeUsers() {
+        if (usernames.isEmpty()) {
+            return List.of();
+        }
         Map<String, String> unique = new LinkedHashMap<>();
         for (SocketState s : sockets.values()) {
             String name = s.username();
-            if (name == null && s.session() != null) {
-                name = s.session().nickname();
-            }
             if (name != null) {
                 unique.putIfAbsent(key(name), name);
             }
