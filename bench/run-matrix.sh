@@ -54,7 +54,7 @@ SRC_JAR=${GHOSTROOMS_JAR:-$BENCH/../ghostrooms-server/target/ghostrooms-server.j
 [ -f "$SRC_JAR" ] || { echo "run-matrix: no jar at $SRC_JAR (build it: ./mvnw -q -DskipTests package)" >&2; exit 2; }
 cp "$SRC_JAR" "$RUN_DIR/ghostrooms-server.jar"
 export GHOSTROOMS_JAR="$RUN_DIR/ghostrooms-server.jar"
-export BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:+UseG1GC -Xms256m -Xmx1g -XX:+AlwaysPreTouch"}
+export BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:+UseG1GC -Xms64m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"}
 export BENCH_OUT_DIR="$RUN_DIR" # server logs go beside the run's other logs
 unset DATABASE_URL MESSAGE_PERSISTENCE PORT
 
@@ -149,7 +149,6 @@ if [ "$QUICK" = 1 ]; then
   if want d; then
     run d h2 120 --mode idle --conns 500 --duration 2 "${Q[@]}"
     run d pg 120 --mode idle --conns 300 --duration 2 "${Q[@]}"
-    run d h2 120 --mode idle --conns 500 --duration 2 --no-deflate "${Q[@]}"
   fi
   if want e; then run e h2 150 --mode storm --connected 500 --duration 5 --warmup 1 --storm-concurrency 16 "${Q[@]}"; fi
   if want f; then
@@ -176,8 +175,6 @@ else
     for db in pg h2; do
       for n in 1000 5000 10000 "$IDLE_MAX"; do run d "$db" 420 --mode idle --conns "$n" --duration 8; done
     done
-    # the same without permessage-deflate: what the per-connection zlib state costs
-    run d h2 420 --mode idle --conns 5000 --duration 8 --no-deflate
   fi
   # (e) join storm with 5,000 connected, 20 s                                          ~2 x 1 min
   if want e; then
