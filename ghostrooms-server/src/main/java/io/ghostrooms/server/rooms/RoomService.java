@@ -1,5 +1,7 @@
 package io.ghostrooms.server.rooms;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.ghostrooms.persistence.Database;
 import io.ghostrooms.persistence.attachments.AttachmentDao;
 import io.ghostrooms.persistence.rooms.PublicRoomRow;
@@ -34,6 +36,16 @@ public final class RoomService {
     private final Clock clock;
     private final RateLimiter createLimiter;
     private final RoomsChangedListener listener;
+    /**
+     * Live rooms by token: every join looks its room up twice (REST and join_room), and a room's row
+     * never changes while it is live. Rooms are deleted only once expired, and a cached row found
+     * expired is read again, so expiry, deletion and a re-created DM room answer as without the
+     * cache. Misses are not cached (a room created by another instance is found at once).
+     */
+    private final Cache<String, RoomRow> liveRooms = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .build();
 
     /** Told when something a public room list shows may have changed. */
     public interface RoomsChangedListener {
@@ -105,10 +117,19 @@ public final class RoomService {
         if (!Tokens.isRoomTokenShaped(token)) {
             throw new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND);
         }
-        RoomRow room = database.dao(RoomDao.class).findByToken(token)
-                .orElseThrow(() -> new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND));
-        if (room.expiredAt(clock.instant())) {
-            throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
+        Instant now = clock.instant();
+        RoomRow room = liveRooms.getIfPresent(token);
+        if (room == null || room.expiredAt(now)) {
+            room = database.dao(RoomDao.class).findByToken(token)
+                    .orElseThrow(() -> {
+                        liveRooms.invalidate(token);
+                        return new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND);
+                    });
+            if (room.expiredAt(now)) {
+                liveRooms.invalidate(token);
+                throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
+            }
+            liveRooms.put(token, room);
         }
         return room;
     }

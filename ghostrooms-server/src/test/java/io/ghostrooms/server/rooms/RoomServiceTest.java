@@ -1,0 +1,86 @@
+package io.ghostrooms.server.rooms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.ghostrooms.persistence.Database;
+import io.ghostrooms.persistence.rooms.RoomDao;
+import io.ghostrooms.persistence.rooms.RoomRow;
+import io.ghostrooms.protocol.ErrorCode;
+import io.ghostrooms.protocol.rest.CreateRoomRequest;
+import io.ghostrooms.server.MovableClock;
+import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.config.Config;
+import io.ghostrooms.server.sessions.Tokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Room lookups (served from memory once seen) against a real embedded database. */
+class RoomServiceTest {
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    private Database database;
+    private RoomService rooms;
+
+    @BeforeEach
+    void setUp() {
+        Config config = Config.from(Map.of());
+        database = Database.open(config.database(), 2);
+        rooms = new RoomService(database, config, new Tokens(), clock, () -> { });
+    }
+
+    @AfterEach
+    void tearDown() {
+        database.close();
+    }
+
+    private String createRoom(double ttlHours) {
+        return rooms.create(new CreateRoomRequest(ttlHours, "Lobby", false, false), "127.0.0.1").token();
+    }
+
+    private ErrorCode lookupError(String token) {
+        return assertThrows(GhostRoomsException.class, () -> rooms.activeRoom(token)).code();
+    }
+
+    @Test
+    void aRoomSeenBeforeAnswersExpiredOnceItsTimeIsUp() {
+        String token = createRoom(1);
+        rooms.activeRoom(token);
+        clock.advance(Duration.ofMinutes(61));
+        assertEquals(ErrorCode.ROOM_EXPIRED, lookupError(token));
+    }
+
+    @Test
+    void aRoomSeenBeforeIsNotFoundOnceCleanupDeletedIt() {
+        String token = createRoom(1);
+        long id = rooms.activeRoom(token).id();
+        clock.advance(Duration.ofMinutes(61));
+        rooms.purge(id);
+        assertEquals(ErrorCode.ROOM_NOT_FOUND, lookupError(token));
+    }
+
+    @Test
+    void aDmRoomCreatedAgainAfterExpiryIsFoundWithItsNewRow() {
+        CreateRoomRequest dm = new CreateRoomRequest(1.0, "alice-bob", null, true);
+        String token = rooms.create(dm, "127.0.0.1").token();
+        long first = rooms.activeRoom(token).id();
+        clock.advance(Duration.ofMinutes(61));
+        assertEquals(token, rooms.create(dm, "127.0.0.1").token());
+        RoomRow again = rooms.activeRoom(token);
+        assertNotEquals(first, again.id());
+        assertEquals("alice", rooms.join(token, "alice").nickname());
+    }
+
+    @Test
+    void aRoomInsertedElsewhereAfterAMissIsFoundAtOnce() {
+        String token = "ghost-abcdefgh";
+        assertEquals(ErrorCode.ROOM_NOT_FOUND, lookupError(token));
+        database.dao(RoomDao.class).insert(token, "Elsewhere", false, false, 50, clock.instant(),
+                clock.instant().plus(Duration.ofHours(1)));
+        assertEquals(token, rooms.activeRoom(token).token());
+    }
+}
