@@ -576,10 +576,7 @@ async function caseOutage(mode) {
     load.close();
     await server.stop();
   }
-  r.log = scanLog(server.logFile, { secrets: load.secrets, tag });
-  check(checks, "server log: no stack trace, SQL, token or content", logClean(r.log), r.log);
-  leakCheck(checks, r.log);
-  return finish(r, checks);
+  return finishWithLog(r, checks, { server, load, tag });
 }
 
 /** The same load with no fault: the control for every number the fault cases report. */
@@ -618,10 +615,7 @@ async function caseBaseline() {
     load.close();
     await server.stop();
   }
-  r.log = scanLog(server.logFile, { secrets: load.secrets, tag });
-  check(checks, "server log: no stack trace, SQL, token or content", logClean(r.log), r.log);
-  leakCheck(checks, r.log);
-  return finish(r, checks);
+  return finishWithLog(r, checks, { server, load, tag });
 }
 
 async function caseKill9() {
@@ -673,10 +667,7 @@ async function caseKill9() {
     load.close();
     await server.stop();
   }
-  r.log = scanLog(server.logFile, { secrets: load.secrets, tag });
-  check(checks, "server log: no stack trace, SQL, token or content", logClean(r.log), r.log);
-  leakCheck(checks, r.log);
-  return finish(r, checks);
+  return finishWithLog(r, checks, { server, load, tag });
 }
 
 /** Milliseconds from SIGTERM to the server's "shutting down" log line (its shutdown hook), or null. */
@@ -758,10 +749,7 @@ async function caseSigterm() {
     load.close();
     await server.stop();
   }
-  r.log = scanLog(server.logFile, { secrets: load.secrets, tag });
-  check(checks, "server log: no stack trace, SQL, token or content", logClean(r.log), r.log);
-  leakCheck(checks, r.log);
-  return finish(r, checks);
+  return finishWithLog(r, checks, { server, load, tag });
 }
 
 // --- uploads ------------------------------------------------------------------------------------
@@ -978,6 +966,14 @@ function countBy(items, key) {
     out[k] = (out[k] ?? 0) + 1;
   }
   return out;
+}
+
+/** The end of every load case: the server's log must hold no stack trace, SQL, token or content. */
+function finishWithLog(r, checks, { server, load, tag }) {
+  r.log = scanLog(server.logFile, { secrets: load.secrets, tag });
+  check(checks, "server log: no stack trace, SQL, token or content", logClean(r.log), r.log);
+  leakCheck(checks, r.log);
+  return finish(r, checks);
 }
 
 function finish(r, checks) {
