@@ -192,7 +192,8 @@ ELAPSED=$(( $(date +%s) - T_START ))
 log "matrix done in ${ELAPSED}s, $FAILED failed and $SKIPPED skipped run(s); writing RESULTS.md"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN_DIR/machine.txt"
 node lib/results.mjs --jsonl "$JSONL" --machine "$RUN_DIR/machine.txt" --commands "$CMDS" \
-  --quick "$QUICK" --elapsed "$ELAPSED" --out "$BENCH/RESULTS.md" || exit 1
+  --quick "$QUICK" --elapsed "$ELAPSED" --out "$BENCH/RESULTS.md" \
+  $([ "$QUICK" != 1 ] && [ -f "$BENCH/analysis.md" ] && echo --notes "$BENCH/analysis.md") || exit 1
 rm -f "$GHOSTROOMS_JAR" # the copy only guarded against a rebuild during the run
 # a dropped bench database leaves nothing behind in the shared cluster
 if [ "$PG_OK" = 1 ]; then dropdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" --if-exists "$PG_DB" 2>/dev/null || true; fi
