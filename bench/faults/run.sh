@@ -47,8 +47,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free port for the private cluster: 55432 unless something listens there.
-PG_PORT=55432
+# A free port for the private cluster: 25432 unless something listens there. Below the ephemeral
+# range (32768-60999 here): with 55432 a client socket of the load once took that port while
+# PostgreSQL was stopped, and it could not start again ("Address already in use").
+PG_PORT=25432
 while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((PG_PORT + 1)); done
 
 mkdir -p "$WORK/pg/sock"
