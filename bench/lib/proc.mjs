@@ -1,10 +1,10 @@
 // Server process helpers: start the jar on a free port, and read CPU / RSS / heap of a pid.
 import { spawn, execFile } from "node:child_process";
 import { mkdtempSync, rmSync, readFileSync, readdirSync, mkdirSync, createWriteStream, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../e2e/lib/server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const BENCH_DIR = resolve(here, "..");
@@ -26,17 +26,8 @@ export const BENCH_SERVER_ENV = {
   // (256 pending events per socket -> SERVER_BUSY, 128 KB frames) which are part of what we measure.
 };
 
-export function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.unref();
-    s.on("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
+// One helper for a free loopback port, shared with the e2e suite (node built-ins only there).
+export { freePort };
 
 /**
  * Starts the jar with the bench limits. DATABASE_URL, PERSISTENCE, JAVA options etc. come from the
