@@ -9,6 +9,15 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const JAR = process.env.GHOSTROOMS_JAR ?? resolve(here, "../../ghostrooms-server/target/ghostrooms-server.jar");
 
+/** Limits lifted far enough that a suite's many rooms, joins and sends from one IP are not refused. */
+export const GENEROUS = {
+  RATE_LIMIT_MESSAGES_PER_MINUTE: "1000",
+  RATE_LIMIT_ROOM_CREATE_PER_HOUR: "100000",
+  RATE_LIMIT_LOOKUPS_PER_MINUTE: "100000",
+  RATE_LIMIT_UPLOADS_PER_HOUR: "100000",
+  MAX_CONNECTIONS_PER_IP: "100000",
+};
+
 export function freePort() {
   return new Promise((ok, fail) => {
     const s = createServer();

@@ -11,19 +11,12 @@ import { readdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { io } from "socket.io-client";
-import { startServer } from "../lib/server.mjs";
+import { GENEROUS, startServer } from "../lib/server.mjs";
 import {
   api, connect, createRoom, emitAck, expectNone, joinAll, joinRest, PNG, upload, waitFor,
 } from "../lib/client.mjs";
 import { pollingSession, pollRequest, PROBE_ANSWER, rawHttp, rawSocket, sleep } from "../lib/raw.mjs";
 
-const GENEROUS = {
-  RATE_LIMIT_MESSAGES_PER_MINUTE: "1000",
-  RATE_LIMIT_ROOM_CREATE_PER_HOUR: "100000",
-  RATE_LIMIT_LOOKUPS_PER_MINUTE: "100000",
-  RATE_LIMIT_UPLOADS_PER_HOUR: "100000",
-  MAX_CONNECTIONS_PER_IP: "100000",
-};
 const ALLOWED = "http://chat.example";
 const ALSO_ALLOWED = "http://app.example";
 const FOREIGN = "http://evil.example";

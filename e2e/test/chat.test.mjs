@@ -1,19 +1,12 @@
 // The contract's Socket.IO events, driven with the real socket.io-client over every transport.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer } from "../lib/server.mjs";
+import { GENEROUS, startServer } from "../lib/server.mjs";
 import {
   api, connect, createRoom, emitAck, expectNone, joinAll, joinRest, PDF, PNG, upload, waitFor,
 } from "../lib/client.mjs";
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const GENEROUS = {
-  RATE_LIMIT_MESSAGES_PER_MINUTE: "1000",
-  RATE_LIMIT_ROOM_CREATE_PER_HOUR: "100000",
-  RATE_LIMIT_LOOKUPS_PER_MINUTE: "100000",
-  RATE_LIMIT_UPLOADS_PER_HOUR: "100000",
-  MAX_CONNECTIONS_PER_IP: "100000",
-};
 
 let server;
 const open = [];

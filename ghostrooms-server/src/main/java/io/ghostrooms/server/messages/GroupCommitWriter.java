@@ -178,11 +178,12 @@ public final class GroupCommitWriter implements AutoCloseable {
                 w.result().complete(w.dto());
             }
         } catch (Throwable failure) {
-            if (Failures.isDatabaseUnavailable(failure)) {
+            boolean databaseUnavailable = Failures.isDatabaseUnavailable(failure);
+            if (databaseUnavailable) {
                 unavailable = true;
                 unavailableUntil = System.nanoTime() + UNAVAILABLE_BACKOFF_NANOS;
             }
-            if (writes.size() > 1 && !Failures.isDatabaseUnavailable(failure)) {
+            if (writes.size() > 1 && !databaseUnavailable) {
                 // One bad row (its room just expired, its upload was claimed elsewhere) must not sink
                 // the others: store them one by one to find it.
                 for (Write w : writes) {

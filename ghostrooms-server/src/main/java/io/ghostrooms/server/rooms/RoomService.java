@@ -118,19 +118,16 @@ public final class RoomService {
             throw new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND);
         }
         Instant now = clock.instant();
-        RoomRow room = liveRooms.getIfPresent(token);
-        if (room == null || room.expiredAt(now)) {
-            room = database.dao(RoomDao.class).findByToken(token)
-                    .orElseThrow(() -> {
-                        liveRooms.invalidate(token);
-                        return new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND);
-                    });
-            if (room.expiredAt(now)) {
-                liveRooms.invalidate(token);
-                throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
-            }
-            liveRooms.put(token, room);
+        RoomRow cached = liveRooms.getIfPresent(token);
+        if (cached != null && !cached.expiredAt(now)) {
+            return cached;
         }
+        RoomRow room = database.dao(RoomDao.class).findByToken(token)
+                .orElseThrow(() -> new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND));
+        if (room.expiredAt(now)) {
+            throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
+        }
+        liveRooms.put(token, room);
         return room;
     }
 

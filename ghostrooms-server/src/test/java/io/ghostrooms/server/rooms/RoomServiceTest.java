@@ -16,6 +16,10 @@ import io.ghostrooms.server.sessions.Tokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +48,21 @@ class RoomServiceTest {
 
     private ErrorCode lookupError(String token) {
         return assertThrows(GhostRoomsException.class, () -> rooms.activeRoom(token)).code();
+    }
+
+    @Test
+    void aLiveRoomSeenBeforeIsAnsweredWithoutAQuery() {
+        String token = createRoom(1);
+        rooms.activeRoom(token);
+        AtomicInteger statements = new AtomicInteger();
+        database.jdbi().getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
+            @Override
+            public void logBeforeExecution(StatementContext context) {
+                statements.incrementAndGet();
+            }
+        });
+        assertEquals(token, rooms.activeRoom(token).token());
+        assertEquals(0, statements.get());
     }
 
     @Test
