@@ -14,6 +14,7 @@ import io.ghostrooms.persistence.messages.MessageRow;
 import io.ghostrooms.persistence.rooms.PublicRoomRow;
 import io.ghostrooms.persistence.rooms.RoomDao;
 import io.ghostrooms.persistence.rooms.RoomRow;
+import io.ghostrooms.persistence.sessions.MembershipDao;
 import io.ghostrooms.persistence.sessions.SessionDao;
 import io.ghostrooms.persistence.sessions.SessionRow;
 import java.time.Duration;
@@ -115,7 +116,7 @@ abstract class AbstractDaoTest {
     }
 
     long session(long roomId, String nickname) {
-        return sessions.insert(hash(), roomId, nickname, nickname.toLowerCase(), NOW);
+        return members(m -> m.insertSession(hash(), roomId, nickname, nickname.toLowerCase(), NOW));
     }
 
     static String hash() {
@@ -306,26 +307,32 @@ abstract class AbstractDaoTest {
     }
 
     @Test
-    void lockByIdReturnsTheRoomInsideATransaction() {
+    void lockRoomReturnsTheRoomInsideATransaction() {
         long id = activeRoom();
-        RoomRow locked = db.jdbi().inTransaction(h -> h.attach(RoomDao.class).lockById(id)).orElseThrow();
+        RoomRow locked = db.jdbi().inTransaction(h -> new MembershipDao(h).lockRoom(id)).orElseThrow();
         assertEquals(id, locked.id());
     }
 
     @Test
-    void lockByIdOfMissingRoomIsEmpty() {
-        assertEquals(Optional.empty(), db.jdbi().inTransaction(h -> h.attach(RoomDao.class).lockById(-1L)));
+    void lockRoomReadsTheRowAsFindByIdDoes() {
+        long id = room(true, NOW, NOW.plusSeconds(3600));
+        assertEquals(rooms.findById(id), db.jdbi().inTransaction(h -> new MembershipDao(h).lockRoom(id)));
     }
 
     @Test
-    void lockByIdAllowsCapacityCheckAndInsertInOneTransaction() {
+    void lockRoomOfMissingRoomIsEmpty() {
+        assertEquals(Optional.empty(), db.jdbi().inTransaction(h -> new MembershipDao(h).lockRoom(-1L)));
+    }
+
+    @Test
+    void lockRoomAllowsCapacityCheckAndInsertInOneTransaction() {
         long id = room(false, NOW, NOW.plusSeconds(3600));
         boolean joined = db.jdbi().inTransaction(h -> {
-            RoomRow room = h.attach(RoomDao.class).lockById(id).orElseThrow();
-            if (h.attach(RoomDao.class).countSessions(id) >= room.capacity()) {
+            RoomRow room = new MembershipDao(h).lockRoom(id).orElseThrow();
+            if (new MembershipDao(h).occupancy(id, "ann").members() >= room.capacity()) {
                 return false;
             }
-            h.attach(SessionDao.class).insert(hash(), id, "Ann", "ann", NOW);
+            new MembershipDao(h).insertSession(hash(), id, "Ann", "ann", NOW);
             return true;
         });
         assertTrue(joined);
@@ -333,21 +340,21 @@ abstract class AbstractDaoTest {
     }
 
     @Test
-    void lockByIdMakesASecondLockerWaitForTheFirstToCommit() throws Exception {
+    void lockRoomMakesASecondLockerWaitForTheFirstToCommit() throws Exception {
         long id = activeRoom();
         CountDownLatch locked = new CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<Long> first = pool.submit(() -> db.jdbi().inTransaction(h -> {
-                h.attach(RoomDao.class).lockById(id).orElseThrow();
+                new MembershipDao(h).lockRoom(id).orElseThrow();
                 locked.countDown();
                 Thread.sleep(300);
-                return h.attach(SessionDao.class).insert(hash(), id, "Ann", "ann", NOW);
+                return new MembershipDao(h).insertSession(hash(), id, "Ann", "ann", NOW);
             }));
             assertTrue(locked.await(5, TimeUnit.SECONDS));
             int seen = db.jdbi().inTransaction(h -> {
-                h.attach(RoomDao.class).lockById(id).orElseThrow();
-                return h.attach(RoomDao.class).countSessions(id);
+                new MembershipDao(h).lockRoom(id).orElseThrow();
+                return new MembershipDao(h).occupancy(id, "bob").members();
             });
             first.get(5, TimeUnit.SECONDS);
             assertEquals(1, seen, "the second locker must see the first one's committed join");
@@ -358,11 +365,15 @@ abstract class AbstractDaoTest {
 
     // ---------------------------------------------------------------- sessions
 
+    private <T> T members(java.util.function.Function<MembershipDao, T> statements) {
+        return db.jdbi().inTransaction(h -> statements.apply(new MembershipDao(h)));
+    }
+
     @Test
     void insertedSessionIsFoundByTokenHash() {
         long roomId = activeRoom();
         String hash = hash();
-        long id = sessions.insert(hash, roomId, "Ann", "ann", NOW);
+        long id = members(m -> m.insertSession(hash, roomId, "Ann", "ann", NOW));
         assertEquals(Optional.of(new SessionRow(id, hash, roomId, "Ann", NOW, NOW)), sessions.findByTokenHash(hash));
     }
 
@@ -374,9 +385,9 @@ abstract class AbstractDaoTest {
     @Test
     void nicknameKeyIsUniqueWithinARoom() {
         long roomId = activeRoom();
-        sessions.insert(hash(), roomId, "Ann", "ann", NOW);
-        assertThrows(UnableToExecuteStatementException.class,
-                () -> sessions.insert(hash(), roomId, "ANN", "ann", NOW));
+        members(m -> m.insertSession(hash(), roomId, "Ann", "ann", NOW));
+        assertThrows(MembershipDao.MembershipStatementException.class,
+                () -> members(m -> m.insertSession(hash(), roomId, "ANN", "ann", NOW)));
     }
 
     @Test
@@ -390,24 +401,32 @@ abstract class AbstractDaoTest {
     void tokenHashIsUnique() {
         long roomId = activeRoom();
         String hash = hash();
-        sessions.insert(hash, roomId, "Ann", "ann", NOW);
-        assertThrows(UnableToExecuteStatementException.class,
-                () -> sessions.insert(hash, roomId, "Bob", "bob", NOW));
+        members(m -> m.insertSession(hash, roomId, "Ann", "ann", NOW));
+        assertThrows(MembershipDao.MembershipStatementException.class,
+                () -> members(m -> m.insertSession(hash, roomId, "Bob", "bob", NOW)));
     }
 
     @Test
     void sessionNeedsAnExistingRoom() {
-        assertThrows(UnableToExecuteStatementException.class,
-                () -> sessions.insert(hash(), -1L, "Ann", "ann", NOW));
+        assertThrows(MembershipDao.MembershipStatementException.class,
+                () -> members(m -> m.insertSession(hash(), -1L, "Ann", "ann", NOW)));
     }
 
     @Test
-    void countNicknameSeesTheNicknameKeyOfThatRoomOnly() {
+    void occupancyCountsTheMembersOfThatRoomAndSeesItsNicknameKeysOnly() {
         long a = activeRoom();
         long b = activeRoom();
         session(a, "Ann");
-        assertEquals(1, sessions.countNickname(a, "ann"));
-        assertEquals(0, sessions.countNickname(b, "ann"));
+        session(a, "Bob");
+        session(b, "Cid");
+        assertEquals(new MembershipDao.Occupancy(2, true), members(m -> m.occupancy(a, "ann")));
+        assertEquals(new MembershipDao.Occupancy(1, false), members(m -> m.occupancy(b, "ann")));
+    }
+
+    @Test
+    void occupancyOfAnEmptyRoomIsZeroAndFree() {
+        long id = activeRoom();
+        assertEquals(new MembershipDao.Occupancy(0, false), members(m -> m.occupancy(id, "ann")));
     }
 
     @Test
@@ -415,9 +434,9 @@ abstract class AbstractDaoTest {
         long roomId = activeRoom();
         String touchedHash = hash();
         String otherHash = hash();
-        long touched = sessions.insert(touchedHash, roomId, "Ann", "ann", NOW);
+        long touched = members(m -> m.insertSession(touchedHash, roomId, "Ann", "ann", NOW));
         long alsoTouched = session(roomId, "Bob");
-        sessions.insert(otherHash, roomId, "Cid", "cid", NOW);
+        members(m -> m.insertSession(otherHash, roomId, "Cid", "cid", NOW));
         Instant later = NOW.plusSeconds(90);
 
         sessions.touch(List.of(touched, alsoTouched), later);
@@ -446,10 +465,12 @@ abstract class AbstractDaoTest {
     }
 
     @Test
-    void deleteSessionReturnsOneThenZero() {
+    void deleteSessionIsTrueThenFalse() {
         long id = session(activeRoom(), "Ann");
-        assertEquals(1, sessions.delete(id));
-        assertEquals(0, sessions.delete(id));
+        boolean first = members(m -> m.deleteSession(id));
+        boolean second = members(m -> m.deleteSession(id));
+        assertTrue(first);
+        assertFalse(second);
     }
 
     @Test
@@ -459,7 +480,7 @@ abstract class AbstractDaoTest {
         MessageRow msg = message(roomId, sessionId, NOW);
         messages.insertAll(List.of(msg));
 
-        sessions.delete(sessionId);
+        members(m -> m.deleteSession(sessionId));
 
         MessageRow kept = messages.findById(msg.id()).orElseThrow();
         assertNull(kept.sessionId());
@@ -470,9 +491,9 @@ abstract class AbstractDaoTest {
     void deletingASessionFreesItsNickname() {
         long roomId = activeRoom();
         long id = session(roomId, "Ann");
-        sessions.delete(id);
+        members(m -> m.deleteSession(id));
         session(roomId, "Ann");
-        assertEquals(1, sessions.countNickname(roomId, "ann"));
+        assertTrue(members(m -> m.occupancy(roomId, "ann")).nicknameTaken());
     }
 
     // ---------------------------------------------------------------- messages

@@ -96,10 +96,11 @@ public final class GhostRoomsServer implements AutoCloseable {
         Tokens tokens = new Tokens();
 
         GlobalBroadcastsHolder holder = new GlobalBroadcastsHolder();
-        RoomService rooms = new RoomService(database, config, tokens, clock, () -> holder.value.publicRoomsChanged());
+        SessionService sessions = new SessionService(database, clock);
+        RoomService rooms = new RoomService(database, config, tokens, clock, sessions,
+                () -> holder.value.publicRoomsChanged());
         GlobalBroadcasts globals = new GlobalBroadcasts(notifier, presence, rooms);
         holder.value = globals;
-        SessionService sessions = new SessionService(database, clock);
         this.messages = new MessageService(database, config, clock, sessions, uploadRegistry, notifier, 500);
         FileService files = new FileService(database, fileStore, uploadRegistry, clock, workers);
         UploadService uploads = new UploadService(database, fileStore, uploadRegistry, config, clock);

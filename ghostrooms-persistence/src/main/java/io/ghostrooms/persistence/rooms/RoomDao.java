@@ -24,10 +24,6 @@ public interface RoomDao {
     @SqlQuery("SELECT * FROM rooms WHERE id = :id")
     Optional<RoomRow> findById(long id);
 
-    /** Serialises joins of one room so capacity holds under concurrency (call inside a transaction). */
-    @SqlQuery("SELECT * FROM rooms WHERE id = :id FOR UPDATE")
-    Optional<RoomRow> lockById(long id);
-
     @SqlQuery("SELECT r.token, r.name, r.expires_at, r.created_at, "
             + "(SELECT COUNT(*) FROM sessions s WHERE s.room_id = r.id) AS participant_count "
             + "FROM rooms r WHERE r.is_public = TRUE AND r.expires_at > :now "

@@ -78,6 +78,19 @@ public final class Failures {
         return false;
     }
 
+    /** True when a unique constraint refused a row (SQLState 23505, PostgreSQL and H2 alike). */
+    public static boolean isUniqueViolation(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
+
     /** Class names and SQLStates of the cause chain: enough to diagnose, nothing private. */
     public static String describe(Throwable t) {
         StringBuilder sb = new StringBuilder();

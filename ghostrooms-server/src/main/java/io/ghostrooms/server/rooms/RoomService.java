@@ -7,6 +7,7 @@ import io.ghostrooms.persistence.attachments.AttachmentDao;
 import io.ghostrooms.persistence.rooms.PublicRoomRow;
 import io.ghostrooms.persistence.rooms.RoomDao;
 import io.ghostrooms.persistence.rooms.RoomRow;
+import io.ghostrooms.persistence.sessions.MembershipDao;
 import io.ghostrooms.persistence.sessions.SessionDao;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.Timestamps;
@@ -15,9 +16,12 @@ import io.ghostrooms.protocol.rest.CreatedRoom;
 import io.ghostrooms.protocol.rest.JoinedRoom;
 import io.ghostrooms.protocol.rest.PublicRoom;
 import io.ghostrooms.protocol.rest.RoomInfo;
+import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.RateLimiter;
 import io.ghostrooms.server.config.Config;
+import io.ghostrooms.server.sessions.SessionContext;
+import io.ghostrooms.server.sessions.SessionService;
 import io.ghostrooms.server.sessions.Tokens;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +38,7 @@ public final class RoomService {
     private final Config config;
     private final Tokens tokens;
     private final Clock clock;
+    private final SessionService sessions;
     private final RateLimiter createLimiter;
     private final RoomsChangedListener listener;
     /**
@@ -52,11 +57,13 @@ public final class RoomService {
         void publicRoomsChanged();
     }
 
-    public RoomService(Database database, Config config, Tokens tokens, Clock clock, RoomsChangedListener listener) {
+    public RoomService(Database database, Config config, Tokens tokens, Clock clock, SessionService sessions,
+                       RoomsChangedListener listener) {
         this.database = database;
         this.config = config;
         this.tokens = tokens;
         this.clock = clock;
+        this.sessions = sessions;
         this.listener = listener;
         this.createLimiter = new RateLimiter(config.rateLimitRoomCreatePerHour(), Duration.ofHours(1));
     }
@@ -152,27 +159,33 @@ public final class RoomService {
         String key = RoomRules.nicknameKey(nickname);
         RoomRow found = activeRoom(roomToken);
         String sessionToken = tokens.newSessionToken();
+        long sessionId;
         try {
-            database.jdbi().useTransaction(handle -> {
-                RoomDao rooms = handle.attach(RoomDao.class);
-                SessionDao sessions = handle.attach(SessionDao.class);
-                RoomRow room = rooms.lockById(found.id()).orElseThrow(() -> new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND));
+            sessionId = database.jdbi().inTransaction(handle -> {
+                MembershipDao members = new MembershipDao(handle);
+                RoomRow room = members.lockRoom(found.id()).orElseThrow(() -> new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND));
                 Instant now = clock.instant();
                 if (room.expiredAt(now)) {
                     throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
                 }
-                if (sessions.countNickname(room.id(), key) > 0) {
+                MembershipDao.Occupancy occupancy = members.occupancy(room.id(), key);
+                if (occupancy.nicknameTaken()) {
                     throw new GhostRoomsException(ErrorCode.NICKNAME_IN_USE);
                 }
-                if (rooms.countSessions(room.id()) >= room.capacity()) {
+                if (occupancy.members() >= room.capacity()) {
                     throw new GhostRoomsException(ErrorCode.ROOM_FULL);
                 }
-                sessions.insert(Tokens.hash(sessionToken), room.id(), nickname, key, now);
+                return members.insertSession(Tokens.hash(sessionToken), room.id(), nickname, key, now);
             });
-        } catch (UnableToExecuteStatementException e) {
+        } catch (RuntimeException e) {
             // The unique (room, nickname) constraint caught a race the count did not.
-            throw new GhostRoomsException(ErrorCode.NICKNAME_IN_USE);
+            if (Failures.isUniqueViolation(e)) {
+                throw new GhostRoomsException(ErrorCode.NICKNAME_IN_USE);
+            }
+            throw e;
         }
+        sessions.created(sessionToken, new SessionContext(sessionId, nickname, found.id(), found.token(),
+                found.isPublic(), found.expiresAt()));
         if (found.isPublic()) {
             listener.publicRoomsChanged();
         }

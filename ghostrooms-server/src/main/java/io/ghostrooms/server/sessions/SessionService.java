@@ -1,13 +1,17 @@
 package io.ghostrooms.server.sessions;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.ghostrooms.persistence.Database;
 import io.ghostrooms.persistence.rooms.RoomDao;
 import io.ghostrooms.persistence.rooms.RoomRow;
+import io.ghostrooms.persistence.sessions.MembershipDao;
 import io.ghostrooms.persistence.sessions.SessionDao;
 import io.ghostrooms.persistence.sessions.SessionRow;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.server.common.GhostRoomsException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +21,16 @@ public final class SessionService {
     private final Database database;
     private final Clock clock;
     private final Set<Long> touched = ConcurrentHashMap.newKeySet();
+    /**
+     * Sessions a REST join created moments ago, by token hash, until their first use. The client
+     * joins over Socket.IO right after, and reading back the row this process has just written cost
+     * two queries per join. One use each and held far shorter than the shortest idle timeout (1 min),
+     * so the row can only have gone with an expired room, and an expired room is looked up as before.
+     */
+    private final Cache<String, SessionContext> justCreated = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofSeconds(30))
+            .build();
 
     public SessionService(Database database, Clock clock) {
         this.database = database;
@@ -31,7 +45,12 @@ public final class SessionService {
         if (!Tokens.isSessionTokenShaped(sessionToken)) {
             throw new GhostRoomsException(missing);
         }
-        SessionRow session = database.dao(SessionDao.class).findByTokenHash(Tokens.hash(sessionToken))
+        String tokenHash = Tokens.hash(sessionToken);
+        SessionContext fresh = justCreated.asMap().remove(tokenHash);
+        if (fresh != null && fresh.roomExpiresAt().isAfter(clock.instant())) {
+            return fresh;
+        }
+        SessionRow session = database.dao(SessionDao.class).findByTokenHash(tokenHash)
                 .orElseThrow(() -> new GhostRoomsException(missing));
         RoomRow room = database.dao(RoomDao.class).findById(session.roomId())
                 .orElseThrow(() -> new GhostRoomsException(missing));
@@ -42,9 +61,14 @@ public final class SessionService {
                 room.expiresAt());
     }
 
+    /** Remembers a session just created (and committed) so that its first use costs no query. */
+    public void created(String sessionToken, SessionContext session) {
+        justCreated.put(Tokens.hash(sessionToken), session);
+    }
+
     public void end(long sessionId) {
         touched.remove(sessionId);
-        database.dao(SessionDao.class).delete(sessionId);
+        database.jdbi().useHandle(handle -> new MembershipDao(handle).deleteSession(sessionId));
     }
 
     /** Marks a session active; written by {@link #flushActivity} in one batch. */
@@ -70,10 +94,14 @@ public final class SessionService {
 
     /** Deletes sessions idle longer than the timeout, except those in {@code keep}; returns their ids. */
     public java.util.List<Long> deleteIdle(java.time.Duration idle, Set<Long> keep) {
-        SessionDao dao = database.dao(SessionDao.class);
-        java.util.List<Long> idleIds = dao.findInactiveSince(clock.instant().minus(idle)).stream()
-                .filter(id -> !keep.contains(id)).toList();
-        idleIds.forEach(dao::delete);
+        java.util.List<Long> idleIds = database.dao(SessionDao.class).findInactiveSince(clock.instant().minus(idle))
+                .stream().filter(id -> !keep.contains(id)).toList();
+        if (!idleIds.isEmpty()) {
+            database.jdbi().useHandle(handle -> {
+                MembershipDao members = new MembershipDao(handle);
+                idleIds.forEach(members::deleteSession);
+            });
+        }
         return idleIds;
     }
 }

@@ -8,7 +8,7 @@ import io.ghostrooms.persistence.DatabaseUrl;
 import io.ghostrooms.persistence.messages.MessageDao;
 import io.ghostrooms.persistence.messages.MessageRow;
 import io.ghostrooms.persistence.rooms.RoomDao;
-import io.ghostrooms.persistence.sessions.SessionDao;
+import io.ghostrooms.persistence.sessions.MembershipDao;
 import io.ghostrooms.protocol.socket.MessageDto;
 import io.ghostrooms.server.common.GhostRoomsException;
 import java.time.Instant;
@@ -149,7 +149,8 @@ class GroupCommitWriterTest {
         Instant now = Instant.now();
         String token = "ghost-" + UUID.randomUUID().toString().substring(0, 8);
         long room = db.dao(RoomDao.class).insert(token, null, false, false, 50, now, now.plus(1, ChronoUnit.HOURS));
-        long session = db.dao(SessionDao.class).insert(UUID.randomUUID().toString().replace("-", ""), room, "w", "w", now);
+        long session = db.jdbi().withHandle(h -> new MembershipDao(h)
+                .insertSession(UUID.randomUUID().toString().replace("-", ""), room, "w", "w", now));
         return new long[]{room, session};
     }
 

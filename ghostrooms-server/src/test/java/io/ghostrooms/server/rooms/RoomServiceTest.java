@@ -12,6 +12,7 @@ import io.ghostrooms.protocol.rest.CreateRoomRequest;
 import io.ghostrooms.server.MovableClock;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.config.Config;
+import io.ghostrooms.server.sessions.SessionService;
 import io.ghostrooms.server.sessions.Tokens;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ class RoomServiceTest {
     void setUp() {
         Config config = Config.from(Map.of());
         database = Database.open(config.database(), 2);
-        rooms = new RoomService(database, config, new Tokens(), clock, () -> { });
+        rooms = new RoomService(database, config, new Tokens(), clock, new SessionService(database, clock), () -> { });
     }
 
     @AfterEach
@@ -50,10 +51,8 @@ class RoomServiceTest {
         return assertThrows(GhostRoomsException.class, () -> rooms.activeRoom(token)).code();
     }
 
-    @Test
-    void aLiveRoomSeenBeforeIsAnsweredWithoutAQuery() {
-        String token = createRoom(1);
-        rooms.activeRoom(token);
+    /** Counts the statements Jdbi runs from now on. */
+    private AtomicInteger countStatements() {
         AtomicInteger statements = new AtomicInteger();
         database.jdbi().getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
             @Override
@@ -61,6 +60,14 @@ class RoomServiceTest {
                 statements.incrementAndGet();
             }
         });
+        return statements;
+    }
+
+    @Test
+    void aLiveRoomSeenBeforeIsAnsweredWithoutAQuery() {
+        String token = createRoom(1);
+        rooms.activeRoom(token);
+        AtomicInteger statements = countStatements();
         assertEquals(token, rooms.activeRoom(token).token());
         assertEquals(0, statements.get());
     }

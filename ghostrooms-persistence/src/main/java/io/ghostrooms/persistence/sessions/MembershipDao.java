@@ -1,0 +1,115 @@
+package io.ghostrooms.persistence.sessions;
+
+import io.ghostrooms.persistence.rooms.RoomRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The statements every join and leave runs, in plain JDBC on a Jdbi handle's connection (Jdbi keeps
+ * the transaction and the pool). Attaching a Jdbi SQL Object builds a proxy and a handler for each
+ * of its methods on every use; on the join path that cost more than the queries themselves
+ * (bench/analysis.md). Instants are bound and read as Jdbi does (JDBC timestamps).
+ */
+public final class MembershipDao {
+    private static final String LOCK_ROOM = "SELECT id, token, name, is_public, is_dm, capacity, created_at, expires_at "
+            + "FROM rooms WHERE id = ? FOR UPDATE";
+    private static final String OCCUPANCY = "SELECT COUNT(*), COUNT(CASE WHEN nickname_key = ? THEN 1 END) "
+            + "FROM sessions WHERE room_id = ?";
+    private static final String INSERT_SESSION = "INSERT INTO sessions "
+            + "(token_hash, room_id, nickname, nickname_key, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String DELETE_SESSION = "DELETE FROM sessions WHERE id = ?";
+
+    /** How full a room is, and whether the nickname asked for is held in it (case-insensitively). */
+    public record Occupancy(int members, boolean nicknameTaken) {
+    }
+
+    private final Handle handle;
+
+    public MembershipDao(Handle handle) {
+        this.handle = handle;
+    }
+
+    /**
+     * The room, its row locked until the transaction ends: joins of one room queue here, so the
+     * capacity and nickname checks that follow see every committed member (call inside a transaction).
+     */
+    public Optional<RoomRow> lockRoom(long roomId) {
+        try (PreparedStatement st = connection().prepareStatement(LOCK_ROOM)) {
+            st.setLong(1, roomId);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new RoomRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+                        rs.getBoolean(5), rs.getInt(6), instant(rs, 7), instant(rs, 8)));
+            }
+        } catch (SQLException e) {
+            throw new MembershipStatementException(e);
+        }
+    }
+
+    public Occupancy occupancy(long roomId, String nicknameKey) {
+        try (PreparedStatement st = connection().prepareStatement(OCCUPANCY)) {
+            st.setString(1, nicknameKey);
+            st.setLong(2, roomId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return new Occupancy(rs.getInt(1), rs.getInt(2) > 0);
+            }
+        } catch (SQLException e) {
+            throw new MembershipStatementException(e);
+        }
+    }
+
+    /** Inserts a session (last active = created) and returns its id. */
+    public long insertSession(String tokenHash, long roomId, String nickname, String nicknameKey, Instant createdAt) {
+        try (PreparedStatement st = connection().prepareStatement(INSERT_SESSION, new String[] {"id"})) {
+            Timestamp at = Timestamp.from(createdAt);
+            st.setString(1, tokenHash);
+            st.setLong(2, roomId);
+            st.setString(3, nickname);
+            st.setString(4, nicknameKey);
+            st.setTimestamp(5, at);
+            st.setTimestamp(6, at);
+            st.executeUpdate();
+            try (ResultSet keys = st.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new MembershipStatementException(e);
+        }
+    }
+
+    /** Deletes a session; false if it was already gone. */
+    public boolean deleteSession(long sessionId) {
+        try (PreparedStatement st = connection().prepareStatement(DELETE_SESSION)) {
+            st.setLong(1, sessionId);
+            return st.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new MembershipStatementException(e);
+        }
+    }
+
+    private Connection connection() {
+        return handle.getConnection();
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** A failed statement; the SQLException (and its SQLState) is the cause, as with Jdbi's own. */
+    public static final class MembershipStatementException extends RuntimeException {
+        MembershipStatementException(SQLException cause) {
+            super("membership statement failed", cause);
+        }
+    }
+}
