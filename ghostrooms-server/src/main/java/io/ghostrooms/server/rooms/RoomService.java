@@ -79,6 +79,7 @@ public final class RoomService {
         Instant now = clock.instant();
         Instant expiresAt = now.plusMillis(Math.max(1, Math.round(ttlHours * 3_600_000d)));
         RoomRow room = dm ? createDm(name, now, expiresAt) : createRoom(name, Boolean.TRUE.equals(request.isPublic()), now, expiresAt);
+        liveRooms.put(room.token(), room); // its creator joins it next
         if (room.isPublic()) {
             listener.publicRoomsChanged();
         }

@@ -73,6 +73,14 @@ class RoomServiceTest {
     }
 
     @Test
+    void aRoomJustCreatedIsAnsweredWithoutAQuery() {
+        String token = createRoom(1);
+        AtomicInteger statements = countStatements();
+        assertEquals(token, rooms.activeRoom(token).token());
+        assertEquals(0, statements.get());
+    }
+
+    @Test
     void aRoomSeenBeforeAnswersExpiredOnceItsTimeIsUp() {
         String token = createRoom(1);
         rooms.activeRoom(token);
