@@ -4,17 +4,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+/** Message reads and deletes; the writer's batch insert is {@link MessageBatchDao}. */
 @RegisterConstructorMapper(MessageRow.class)
 public interface MessageDao {
-
-    @SqlBatch("INSERT INTO messages (id, room_id, session_id, type, content, nickname, created_at) "
-            + "VALUES (:id, :roomId, :sessionId, :type, :content, :nickname, :createdAt)")
-    void insertAll(@BindMethods List<MessageRow> rows);
 
     /** Newest first; callers reverse for the wire's oldest-first order. */
     @SqlQuery("SELECT id, room_id, session_id, type, content, nickname, created_at FROM messages "

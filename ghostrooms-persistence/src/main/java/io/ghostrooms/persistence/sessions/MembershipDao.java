@@ -1,5 +1,6 @@
 package io.ghostrooms.persistence.sessions;
 
+import io.ghostrooms.persistence.StatementFailedException;
 import io.ghostrooms.persistence.rooms.RoomRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,7 +51,7 @@ public final class MembershipDao {
                         rs.getBoolean(5), rs.getInt(6), instant(rs, 7), instant(rs, 8)));
             }
         } catch (SQLException e) {
-            throw new MembershipStatementException(e);
+            throw new StatementFailedException(e);
         }
     }
 
@@ -63,7 +64,7 @@ public final class MembershipDao {
                 return new Occupancy(rs.getInt(1), rs.getInt(2) > 0);
             }
         } catch (SQLException e) {
-            throw new MembershipStatementException(e);
+            throw new StatementFailedException(e);
         }
     }
 
@@ -83,7 +84,7 @@ public final class MembershipDao {
                 return keys.getLong(1);
             }
         } catch (SQLException e) {
-            throw new MembershipStatementException(e);
+            throw new StatementFailedException(e);
         }
     }
 
@@ -93,7 +94,7 @@ public final class MembershipDao {
             st.setLong(1, sessionId);
             return st.executeUpdate() > 0;
         } catch (SQLException e) {
-            throw new MembershipStatementException(e);
+            throw new StatementFailedException(e);
         }
     }
 
@@ -104,12 +105,5 @@ public final class MembershipDao {
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
-    }
-
-    /** A failed statement; the SQLException (and its SQLState) is the cause, as with Jdbi's own. */
-    public static final class MembershipStatementException extends RuntimeException {
-        MembershipStatementException(SQLException cause) {
-            super("membership statement failed", cause);
-        }
     }
 }

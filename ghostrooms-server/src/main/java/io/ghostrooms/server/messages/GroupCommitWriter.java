@@ -3,7 +3,7 @@ package io.ghostrooms.server.messages;
 import io.ghostrooms.persistence.Database;
 import io.ghostrooms.persistence.attachments.AttachmentDao;
 import io.ghostrooms.persistence.attachments.AttachmentRow;
-import io.ghostrooms.persistence.messages.MessageDao;
+import io.ghostrooms.persistence.messages.MessageBatchDao;
 import io.ghostrooms.persistence.messages.MessageRow;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.socket.MessageDto;
@@ -228,7 +228,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
         }
         database.jdbi().useTransaction(handle -> {
-            handle.attach(MessageDao.class).insertAll(rows);
+            new MessageBatchDao(handle).insertAll(rows);
             if (!attachmentIds.isEmpty()) {
                 int[] claimed = handle.attach(AttachmentDao.class).claim(attachmentIds, attachmentMessageIds);
                 for (int count : claimed) {
