@@ -134,13 +134,19 @@ function idleTable() {
   return `### (d) idle connections\n\nRSS per connection = (RSS after − RSS before connecting) / connected; heap per connection likewise, both after \`jcmd GC.run\`. A connection is a REST session plus a joined websocket. The clients offer permessage-deflate as browsers do; the server declines it.\n\n${table(head, body)}`;
 }
 
+/** CPU milliseconds per event from a CPU % (100 = one core busy) and a rate per second. */
+function cpuMsPer(cpuPct, perSec) {
+  return cpuPct == null || !perSec ? undefined : (cpuPct * 10) / perSec;
+}
+
 // --- storm (e) --------------------------------------------------------------------------------------
 function stormTable() {
   const rows = by("e");
-  const head = ["database", "connected during the storm", "joins in flight", "joins", "joins/s", "join p50 ms", "join p99 ms", "join max ms", "failures", "server CPU %", "client CPU %", "RSS MB"];
+  const head = ["database", "connected during the storm", "joins in flight", "joins", "joins/s", "join p50 ms", "join p99 ms", "join max ms", "failures", "server CPU %", "server CPU ms per join", "client CPU %", "client CPU ms per join", "RSS MB"];
   const body = rows.map((r) => r.error ? failedRow(r, head.length) : [
     db(r), f(r.connectedBefore), f(r.stormConcurrency), f(r.stormJoins), f(r.joinsPerSec), f(r.joinMs?.p50, 1), f(r.joinMs?.p99, 1), f(r.joinMs?.max, 1),
-    f(r.stormFailures), f(r.serverCpuPct), f(r.clientCpuPct), f(r.serverMem?.rssMB),
+    f(r.stormFailures), f(r.serverCpuPct), f(cpuMsPer(r.serverCpuPct, r.joinsPerSec), 2), f(r.clientCpuPct),
+    f(cpuMsPer(r.clientCpuPct, r.joinsPerSec), 2), f(r.serverMem?.rssMB),
   ]);
   for (const r of rows) {
     if (r.error) { target("e", "run completes", r, false, "failed"); continue; }
