@@ -206,10 +206,11 @@ class Member {
       L.stats.joins++;
       L.lastJoinAt = now();
     });
-    s.on("disconnect", () => {
+    s.on("disconnect", (reason) => {
       this.disconnects++;
       this.joined = false;
       L.stats.disconnects++;
+      L.stats.disconnectReasons[reason] = (L.stats.disconnectReasons[reason] ?? 0) + 1;
     });
     s.on("connect_error", () => { L.stats.connectErrors++; });
     s.on("new_message", (m) => {
@@ -282,7 +283,7 @@ class Load {
     this.secrets = new Set(); // room and session tokens, to grep the server log for
     this.timers = [];
     this.stats = {
-      sent: 0, skippedNotJoined: 0, joins: 0, disconnects: 0, connectErrors: 0, duplicates: 0,
+      sent: 0, skippedNotJoined: 0, joins: 0, disconnects: 0, disconnectReasons: {}, connectErrors: 0, duplicates: 0,
       newSessions: 0, socketErrors: {},
     };
   }
@@ -548,7 +549,7 @@ async function caseOutage(mode) {
       },
       healthBackMs: hFirst200 ? round(hFirst200.done - tUp, 0) : null,
       healthAfter: { status: healthAfter.status, bodyStatus: healthAfter.json?.status },
-      socketDisconnects: load.stats.disconnects - load.baseline,
+      socketDisconnects: load.stats.disconnects - load.baseline, disconnectReasons: { ...load.stats.disconnectReasons },
       newSessions: load.stats.newSessions,
       allJoinedAtEnd: load.allJoined(),
       missedDeliveries: deliveries.missed,
@@ -599,7 +600,8 @@ async function caseBaseline() {
     const okLat = load.latencies((m) => m.outcome === "ok");
     Object.assign(r, acc, {
       okAckMs: { p50: round(quantile(okLat, 0.5), 0), p99: round(quantile(okLat, 0.99), 0), max: round(quantile(okLat, 1), 0) },
-      socketDisconnects: load.stats.disconnects - load.baseline, missedDeliveries: deliveries.missed,
+      socketDisconnects: load.stats.disconnects - load.baseline, disconnectReasons: { ...load.stats.disconnectReasons },
+      missedDeliveries: deliveries.missed,
       missedByMember: deliveries.byMember, missedButSeenByEngine: deliveries.engineSawMissed, duplicates: load.stats.duplicates,
       missedWindowMs: deliveries.windowMs,
       missedPollState: deliveries.pollState,
