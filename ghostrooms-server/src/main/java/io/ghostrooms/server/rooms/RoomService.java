@@ -8,7 +8,6 @@ import io.ghostrooms.persistence.rooms.PublicRoomRow;
 import io.ghostrooms.persistence.rooms.RoomDao;
 import io.ghostrooms.persistence.rooms.RoomRow;
 import io.ghostrooms.persistence.sessions.MembershipDao;
-import io.ghostrooms.persistence.sessions.SessionDao;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.Timestamps;
 import io.ghostrooms.protocol.rest.CreateRoomRequest;

@@ -34,4 +34,13 @@ class FailuresTest {
         }
         assertTrue(Failures.isIntegrityViolation(batchFailedWith("23505")));
     }
+
+    @Test
+    void onlyAUniqueViolationIsAUniqueViolation() {
+        // A duplicate nickname that slipped past the occupancy check (join race) is 23505; a missing
+        // room (23503, foreign key) must not be reported as NICKNAME_IN_USE.
+        assertTrue(Failures.isUniqueViolation(batchFailedWith("23505")));
+        assertFalse(Failures.isUniqueViolation(batchFailedWith("23503")));
+        assertFalse(Failures.isUniqueViolation(new RuntimeException("no SQL cause")));
+    }
 }
