@@ -117,4 +117,49 @@ class RoomServiceTest {
                 clock.instant().plus(Duration.ofHours(1)));
         assertEquals(token, rooms.activeRoom(token).token());
     }
+
+    /** Runs the same join from many threads at once; returns how many succeeded and each error code seen. */
+    private Map<String, Integer> joinConcurrently(String token, int joiners, java.util.function.IntFunction<String> nickname)
+            throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(joiners);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        Map<String, Integer> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < joiners; i++) {
+                int n = i;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    String outcome;
+                    try {
+                        rooms.join(token, nickname.apply(n));
+                        outcome = "joined";
+                    } catch (GhostRoomsException e) {
+                        outcome = e.code().name();
+                    }
+                    outcomes.merge(outcome, 1, Integer::sum);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return outcomes;
+    }
+
+    @Test
+    void concurrentJoinsNeverExceedTheRoomsCapacity() throws Exception {
+        String dm = rooms.create(new CreateRoomRequest(1.0, "ann-bob", null, true), "127.0.0.1").token();
+        assertEquals(Map.of("joined", 2, "ROOM_FULL", 10), joinConcurrently(dm, 12, n -> "user" + n));
+    }
+
+    @Test
+    void concurrentJoinsWithOneNicknameLetExactlyOneIn() throws Exception {
+        String token = createRoom(1);
+        assertEquals(Map.of("joined", 1, "NICKNAME_IN_USE", 9), joinConcurrently(token, 10, n -> n % 2 == 0 ? "Ann" : "ANN"));
+    }
 }
