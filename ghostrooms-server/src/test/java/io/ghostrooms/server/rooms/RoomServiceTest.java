@@ -9,6 +9,7 @@ import io.ghostrooms.persistence.rooms.RoomDao;
 import io.ghostrooms.persistence.rooms.RoomRow;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.rest.CreateRoomRequest;
+import io.ghostrooms.server.JdbiStatements;
 import io.ghostrooms.server.MovableClock;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.config.Config;
@@ -18,9 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jdbi.v3.core.statement.SqlLogger;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,23 +49,11 @@ class RoomServiceTest {
         return assertThrows(GhostRoomsException.class, () -> rooms.activeRoom(token)).code();
     }
 
-    /** Counts the statements Jdbi runs from now on. */
-    private AtomicInteger countStatements() {
-        AtomicInteger statements = new AtomicInteger();
-        database.jdbi().getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
-            @Override
-            public void logBeforeExecution(StatementContext context) {
-                statements.incrementAndGet();
-            }
-        });
-        return statements;
-    }
-
     @Test
     void aLiveRoomSeenBeforeIsAnsweredWithoutAQuery() {
         String token = createRoom(1);
         rooms.activeRoom(token);
-        AtomicInteger statements = countStatements();
+        AtomicInteger statements = JdbiStatements.count(database);
         assertEquals(token, rooms.activeRoom(token).token());
         assertEquals(0, statements.get());
     }
@@ -75,7 +61,7 @@ class RoomServiceTest {
     @Test
     void aRoomJustCreatedIsAnsweredWithoutAQuery() {
         String token = createRoom(1);
-        AtomicInteger statements = countStatements();
+        AtomicInteger statements = JdbiStatements.count(database);
         assertEquals(token, rooms.activeRoom(token).token());
         assertEquals(0, statements.get());
     }

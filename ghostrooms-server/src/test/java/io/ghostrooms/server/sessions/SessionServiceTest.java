@@ -8,6 +8,7 @@ import io.ghostrooms.persistence.Database;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.rest.CreateRoomRequest;
 import io.ghostrooms.protocol.rest.JoinedRoom;
+import io.ghostrooms.server.JdbiStatements;
 import io.ghostrooms.server.MovableClock;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.config.Config;
@@ -16,9 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jdbi.v3.core.statement.SqlLogger;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,7 @@ class SessionServiceTest {
     private Database database;
     private SessionService sessions;
     private RoomService rooms;
-    private final AtomicInteger statements = new AtomicInteger();
+    private AtomicInteger statements;
 
     @BeforeEach
     void setUp() {
@@ -37,12 +35,7 @@ class SessionServiceTest {
         database = Database.open(config.database(), 2);
         sessions = new SessionService(database, clock);
         rooms = new RoomService(database, config, new Tokens(), clock, sessions, () -> { });
-        database.jdbi().getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
-            @Override
-            public void logBeforeExecution(StatementContext context) {
-                statements.incrementAndGet();
-            }
-        });
+        statements = JdbiStatements.count(database);
     }
 
     @AfterEach
