@@ -399,3 +399,63 @@ describe("the polling → websocket upgrade", () => {
     assert.deepEqual(stalled, []);
   });
 });
+
+describe("a room whose members use different transports", () => {
+  // Broadcasts reach websocket members as one pre-encoded frame per event loop and the others
+  // through netty-socketio's queues; a member switches from one to the other mid-stream when it
+  // upgrades. Whichever way, each member sees each message once and everyone sees one order.
+  test("every member gets every message once, in one order, while others join and upgrade", async () => {
+    const token = await createRoom(server);
+    const [ws] = await joinAll(server, "websocket", token, ["wsAnn"]);
+    const [poll] = await joinAll(server, "polling", token, ["pollBo"]);
+    open.push(ws, poll);
+    const collect = (s) => { s.seen = []; s.on("new_message", (m) => s.seen.push(m.content)); };
+    [ws, poll].forEach(collect);
+    const late = [];
+    const joining = (async () => {
+      for (let i = 0; i < 3; i++) {
+        await new Promise((r) => setTimeout(r, 15));
+        const [s] = await joinAll(server, "upgrade", token, [`upCy${i}`]);
+        open.push(s);
+        collect(s);
+        late.push(s);
+      }
+    })();
+    // Sending goes on until every late member has joined, then one last message from each sender.
+    let joined = false;
+    joining.then(() => { joined = true; });
+    let n = 0;
+    for (; n < 40 || !joined; n++) {
+      ws.emit("send_message", { type: "TEXT", content: `w${n}` });
+      poll.emit("send_message", { type: "TEXT", content: `p${n}` });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await joining;
+    ws.emit("send_message", { type: "TEXT", content: `w${n}` });
+    poll.emit("send_message", { type: "TEXT", content: `p${n}` });
+    const last = [`w${n}`, `p${n}`];
+    for (const s of [ws, poll, ...late]) {
+      await waitUntil(() => last.every((c) => s.seen.includes(c)), `${s.nickname} got the last messages`);
+    }
+    const each = Array.from({ length: n + 1 }, (_, i) => i);
+    assert.equal(ws.seen.length, 2 * (n + 1));
+    assert.deepEqual(poll.seen, ws.seen);
+    assert.deepEqual(ws.seen.filter((c) => c.startsWith("w")), each.map((i) => `w${i}`));
+    assert.deepEqual(ws.seen.filter((c) => c.startsWith("p")), each.map((i) => `p${i}`));
+    for (const s of late) {
+      assert.ok(s.io.engine.transport.name === "websocket", `${s.nickname} upgraded`);
+      assert.deepEqual(s.seen, ws.seen.slice(ws.seen.length - s.seen.length), `${s.nickname} saw a gapless tail`);
+      for (const member of [ws, poll]) {
+        await waitFor(member, "user_joined", (u) => u.nickname === s.nickname);
+      }
+    }
+  });
+});
+
+async function waitUntil(condition, what, timeoutMs = 5000) {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timeout: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
