@@ -400,6 +400,25 @@ describe("the polling → websocket upgrade", () => {
   });
 });
 
+describe("a long-polling sender", () => {
+  // netty-socketio answers a POST with "ok" before it decodes the body; the client's next POST
+  // could then be handled by the other event loop first (PollingPostOrder).
+  test("has its messages stored in the order it sent them, across many POSTs", async () => {
+    const token = await createRoom(server);
+    const [poll] = await joinAll(server, "polling", token, ["pollDi"]);
+    open.push(poll);
+    const seen = [];
+    poll.on("new_message", (m) => seen.push(m.content));
+    const sent = Array.from({ length: 150 }, (_, i) => `q${i}`);
+    for (const content of sent) {
+      poll.emit("send_message", { type: "TEXT", content });
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await waitUntil(() => seen.length === sent.length, "all messages back", 10_000);
+    assert.deepEqual(seen, sent);
+  });
+});
+
 describe("a room whose members use different transports", () => {
   // Broadcasts reach websocket members as one pre-encoded frame per event loop and the others
   // through netty-socketio's queues; a member switches from one to the other mid-stream when it

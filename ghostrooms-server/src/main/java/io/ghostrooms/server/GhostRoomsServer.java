@@ -36,6 +36,7 @@ import io.ghostrooms.server.socket.CompletePacketEncoder;
 import io.ghostrooms.server.socket.GlobalBroadcasts;
 import io.ghostrooms.server.socket.SocketGateway;
 import io.ghostrooms.server.socket.SocketNotifier;
+import io.ghostrooms.server.socket.PollingPostOrder;
 import io.ghostrooms.server.socket.TransportGuard;
 import io.ghostrooms.server.socket.UpgradeProbeNudge;
 import io.ghostrooms.server.socket.WebSocketChannels;
@@ -116,6 +117,7 @@ public final class GhostRoomsServer implements AutoCloseable {
         UpgradeProbeNudge upgradeNudge = UpgradeProbeNudge.forServer(socketServer, UPGRADE_TIMEOUT_MS);
         TransportGuard transportGuard = TransportGuard.forServer(SOCKET_PATH, socketServer);
         UnhandledFailureCloser unhandledFailures = new UnhandledFailureCloser();
+        PollingPostOrder pollingPostOrder = new PollingPostOrder();
         releaseDefaultPipelineFactory(socketServer);
         socketServer.setPipelineFactory(new SocketIOChannelInitializer() {
             /** netty-socketio's encoder, but one that loses no packet of a busy poll (CompletePacketEncoder). */
@@ -154,6 +156,7 @@ public final class GhostRoomsServer implements AutoCloseable {
                 pipeline.addBefore(WEB_SOCKET_TRANSPORT, "ghostroomsUpgradeNudge", upgradeNudge);
                 pipeline.addLast("ghostroomsUnhandledFailure", unhandledFailures);
                 pipeline.addLast("ghostroomsWebSocketChannels", websockets);
+                pipeline.addLast("ghostroomsPollingPostOrder", pollingPostOrder);
             }
         });
     }
