@@ -154,9 +154,9 @@ public final class GhostRoomsServer implements AutoCloseable {
                 pipeline.addBefore(PACKET_HANDLER, "ghostroomsRest", rest);
                 pipeline.addBefore(PACKET_HANDLER, "ghostroomsTransportGuard", transportGuard);
                 pipeline.addBefore(WEB_SOCKET_TRANSPORT, "ghostroomsUpgradeNudge", upgradeNudge);
+                pipeline.addLast("ghostroomsPollingPostOrder", pollingPostOrder);
                 pipeline.addLast("ghostroomsUnhandledFailure", unhandledFailures);
                 pipeline.addLast("ghostroomsWebSocketChannels", websockets);
-                pipeline.addLast("ghostroomsPollingPostOrder", pollingPostOrder);
             }
         });
     }
@@ -339,7 +339,8 @@ public final class GhostRoomsServer implements AutoCloseable {
         @Override
         public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
             log.debug("channel failure ({})", io.ghostrooms.server.common.Failures.describe(e));
-            ctx.close();
+            // Through the whole pipeline, so that PollingPostOrder answers a held POST first.
+            ctx.channel().close();
             return true;
         }
 
