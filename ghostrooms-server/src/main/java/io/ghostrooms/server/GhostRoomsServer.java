@@ -39,7 +39,6 @@ import io.ghostrooms.server.socket.SocketNotifier;
 import io.ghostrooms.server.socket.PollingPostOrder;
 import io.ghostrooms.server.socket.TransportGuard;
 import io.ghostrooms.server.socket.UpgradeProbeNudge;
-import io.ghostrooms.server.socket.WebSocketChannels;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.epoll.Epoll;
@@ -93,8 +92,7 @@ public final class GhostRoomsServer implements AutoCloseable {
         Cors cors = new Cors(config.corsOrigins());
         Presence presence = new Presence();
         this.socketServer = new SocketIOServer(socketConfiguration(config, presence));
-        WebSocketChannels websockets = new WebSocketChannels();
-        SocketNotifier notifier = new SocketNotifier(socketServer, websockets, MAX_FRAME_BYTES);
+        SocketNotifier notifier = new SocketNotifier(socketServer);
         UploadRegistry uploadRegistry = new UploadRegistry();
         Tokens tokens = new Tokens();
 
@@ -156,7 +154,6 @@ public final class GhostRoomsServer implements AutoCloseable {
                 pipeline.addBefore(WEB_SOCKET_TRANSPORT, "ghostroomsUpgradeNudge", upgradeNudge);
                 pipeline.addLast("ghostroomsPollingPostOrder", pollingPostOrder);
                 pipeline.addLast("ghostroomsUnhandledFailure", unhandledFailures);
-                pipeline.addLast("ghostroomsWebSocketChannels", websockets);
             }
         });
     }

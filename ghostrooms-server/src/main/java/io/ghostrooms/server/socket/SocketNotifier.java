@@ -13,9 +13,6 @@ import io.ghostrooms.protocol.socket.MessageDto;
 import io.ghostrooms.protocol.socket.SocketError;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.messages.RoomBroadcaster;
-import io.netty.buffer.ByteBufAllocator;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 
 /** Sends events; every send is non-blocking and safe from any thread. */
 public final class SocketNotifier implements RoomBroadcaster {
@@ -26,11 +23,9 @@ public final class SocketNotifier implements RoomBroadcaster {
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
     private final SocketIOServer server;
-    private final WebSocketFanout fanout;
 
-    public SocketNotifier(SocketIOServer server, WebSocketChannels websockets, int maxFrameBytes) {
+    public SocketNotifier(SocketIOServer server) {
         this.server = server;
-        this.fanout = new WebSocketFanout(websockets, maxFrameBytes, ByteBufAllocator.DEFAULT);
     }
 
     public void toClient(SocketIOClient client, String event, Object payload) {
@@ -38,32 +33,27 @@ public final class SocketNotifier implements RoomBroadcaster {
     }
 
     public void toRoom(String roomToken, String event, Object payload) {
-        broadcast(server.getRoomOperations(roomToken).getClients(), null, event, payload);
+        server.getRoomOperations(roomToken).sendEvent(event, once(payload));
     }
 
     public void toRoomExcept(String roomToken, SocketIOClient except, String event, Object payload) {
-        broadcast(server.getRoomOperations(roomToken).getClients(), except.getSessionId(), event, payload);
+        server.getRoomOperations(roomToken).sendEvent(event, except, once(payload));
     }
 
     public void toAll(String event, Object payload) {
-        broadcast(server.getAllClients(), null, event, payload);
+        server.getBroadcastOperations().sendEvent(event, once(payload));
     }
 
     /**
-     * The payload is serialized once per broadcast: into one websocket frame for every member on a
-     * websocket, and as raw JSON for netty-socketio to copy into the packets of the others.
+     * netty-socketio encodes a broadcast packet separately for every recipient's channel; handing
+     * it JSON serialized once turns that per-recipient work into a copy of the text.
      */
-    private void broadcast(Iterable<SocketIOClient> clients, UUID except, String event, Object payload) {
-        String json;
-        String frame;
+    private static Object once(Object payload) {
         try {
-            json = JSON.writeValueAsString(payload);
-            frame = "42[" + JSON.writeValueAsString(event) + "," + json + "]";
+            return new RawValue(JSON.writeValueAsString(payload));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("unserializable " + event + " payload", e);
+            return payload;
         }
-        RawValue raw = new RawValue(json);
-        fanout.send(clients, except, frame.getBytes(StandardCharsets.UTF_8), client -> client.sendEvent(event, raw));
     }
 
     public void error(SocketIOClient client, GhostRoomsException error) {
