@@ -34,6 +34,7 @@ import io.ghostrooms.server.sessions.SessionService;
 import io.ghostrooms.server.sessions.Tokens;
 import io.ghostrooms.server.socket.CompletePacketEncoder;
 import io.ghostrooms.server.socket.GlobalBroadcasts;
+import io.ghostrooms.server.socket.PollingHandoff;
 import io.ghostrooms.server.socket.PollingPostOrder;
 import io.ghostrooms.server.socket.SocketGateway;
 import io.ghostrooms.server.socket.SocketNotifier;
@@ -116,6 +117,7 @@ public final class GhostRoomsServer implements AutoCloseable {
         TransportGuard transportGuard = TransportGuard.forServer(SOCKET_PATH, socketServer);
         UnhandledFailureCloser unhandledFailures = new UnhandledFailureCloser();
         PollingPostOrder pollingPostOrder = new PollingPostOrder();
+        PollingHandoff pollingHandoff = new PollingHandoff();
         releaseDefaultPipelineFactory(socketServer);
         socketServer.setPipelineFactory(new SocketIOChannelInitializer() {
             /** netty-socketio's encoder, but one that loses no packet of a busy poll (CompletePacketEncoder). */
@@ -152,6 +154,7 @@ public final class GhostRoomsServer implements AutoCloseable {
                 pipeline.addBefore(PACKET_HANDLER, "ghostroomsRest", rest);
                 pipeline.addBefore(PACKET_HANDLER, "ghostroomsTransportGuard", transportGuard);
                 pipeline.addBefore(WEB_SOCKET_TRANSPORT, "ghostroomsUpgradeNudge", upgradeNudge);
+                pipeline.addBefore(XHR_POLLING_TRANSPORT, "ghostroomsPollingHandoff", pollingHandoff);
                 pipeline.addLast("ghostroomsPollingPostOrder", pollingPostOrder);
                 pipeline.addLast("ghostroomsUnhandledFailure", unhandledFailures);
             }

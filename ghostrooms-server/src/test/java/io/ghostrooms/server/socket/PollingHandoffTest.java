@@ -1,0 +1,97 @@
+package io.ghostrooms.server.socket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.HandshakeData;
+import com.corundumstudio.socketio.Transport;
+import com.corundumstudio.socketio.handler.AuthorizeHandler;
+import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.handler.ClientsBox;
+import com.corundumstudio.socketio.namespace.Namespace;
+import com.corundumstudio.socketio.namespace.NamespacesHub;
+import com.corundumstudio.socketio.store.MemoryStoreFactory;
+import com.corundumstudio.socketio.transport.PollingTransport;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * netty-socketio's own polling transport and client session, with a long-polling client's GET
+ * handoff replayed many times: the old GET's connection closes on one thread while the next GET is
+ * bound on another, as on two event loops.
+ */
+class PollingHandoffTest {
+    private static final int HANDOFFS = 50_000;
+
+    private final ExecutorService threads = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    @Test
+    void theClosingOfAnAnsweredPollNeverUnbindsTheNextPollOfItsSession() throws Exception {
+        Configuration config = new Configuration();
+        ClientsBox clients = new ClientsBox();
+        NamespacesHub namespaces = new NamespacesHub(config);
+        Namespace main = namespaces.create(Namespace.DEFAULT_NAME);
+        UUID sessionId = UUID.randomUUID();
+        ClientHead session = new ClientHead(sessionId, null, client -> { }, new MemoryStoreFactory(),
+                new HandshakeData(new DefaultHttpHeaders(), Map.of(), new InetSocketAddress("127.0.0.1", 1), "/socket.io", false), clients, Transport.POLLING, null, config, Map.of());
+        clients.addClient(session);
+        session.addNamespaceClient(main); // connected: a GET only binds its channel
+        AuthorizeHandler authorize = new AuthorizeHandler("/socket.io", null, config, namespaces,
+                new MemoryStoreFactory(), client -> { }, null, clients);
+        PollingTransport polling = new PollingTransport(null, authorize, clients);
+        PollingHandoff handoff = new PollingHandoff();
+
+        EmbeddedChannel current = new EmbeddedChannel(handoff, polling);
+        current.writeInbound(poll(sessionId));
+        assertTrue(session.isTransportChannel(current, Transport.POLLING), "the first GET is bound");
+
+        CyclicBarrier together = new CyclicBarrier(2);
+        int unbound = 0;
+        for (int i = 0; i < HANDOFFS; i++) {
+            EmbeddedChannel old = current;
+            EmbeddedChannel next = new EmbeddedChannel(handoff, polling);
+            Future<?> close = threads.submit(() -> {
+                together.await();
+                old.pipeline().fireChannelInactive();
+                return null;
+            });
+            Future<?> get = threads.submit(() -> {
+                together.await();
+                next.pipeline().fireChannelRead(poll(sessionId));
+                return null;
+            });
+            close.get(10, TimeUnit.SECONDS);
+            get.get(10, TimeUnit.SECONDS);
+            if (!session.isTransportChannel(next, Transport.POLLING)) {
+                unbound++;
+                next.pipeline().fireChannelRead(poll(sessionId)); // as if the client polled again
+            }
+            current = next;
+        }
+        assertEquals(0, unbound, "GETs left unbound (their client would wait forever) in " + HANDOFFS + " handoffs");
+    }
+
+    private static DefaultFullHttpRequest poll(UUID sessionId) {
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                "/socket.io/?EIO=4&transport=polling&sid=" + sessionId);
+    }
+}
