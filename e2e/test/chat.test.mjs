@@ -420,9 +420,9 @@ describe("a long-polling sender", () => {
 });
 
 describe("a room whose members use different transports", () => {
-  // A member that upgrades switches transports mid-stream; polling members get their packets from
-  // per-session queues, websocket members as frames. Whichever way, each member sees each message
-  // once and everyone sees one order.
+  // Broadcasts reach websocket members as one pre-encoded frame per event loop and the others
+  // through netty-socketio's queues; a member switches from one to the other mid-stream when it
+  // upgrades. Whichever way, each member sees each message once and everyone sees one order.
   test("every member gets every message once, in one order, while others join and upgrade", async () => {
     const token = await createRoom(server);
     const [ws] = await joinAll(server, "websocket", token, ["wsAnn"]);

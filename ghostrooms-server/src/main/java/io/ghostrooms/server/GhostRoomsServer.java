@@ -40,6 +40,7 @@ import io.ghostrooms.server.socket.SocketGateway;
 import io.ghostrooms.server.socket.SocketNotifier;
 import io.ghostrooms.server.socket.TransportGuard;
 import io.ghostrooms.server.socket.UpgradeProbeNudge;
+import io.ghostrooms.server.socket.WebSocketChannels;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.epoll.Epoll;
@@ -93,7 +94,8 @@ public final class GhostRoomsServer implements AutoCloseable {
         Cors cors = new Cors(config.corsOrigins());
         Presence presence = new Presence();
         this.socketServer = new SocketIOServer(socketConfiguration(config, presence));
-        SocketNotifier notifier = new SocketNotifier(socketServer);
+        WebSocketChannels websockets = new WebSocketChannels();
+        SocketNotifier notifier = new SocketNotifier(socketServer, websockets, MAX_FRAME_BYTES);
         UploadRegistry uploadRegistry = new UploadRegistry();
         Tokens tokens = new Tokens();
 
@@ -157,6 +159,7 @@ public final class GhostRoomsServer implements AutoCloseable {
                 pipeline.addBefore(XHR_POLLING_TRANSPORT, "ghostroomsPollingHandoff", pollingHandoff);
                 pipeline.addLast("ghostroomsPollingPostOrder", pollingPostOrder);
                 pipeline.addLast("ghostroomsUnhandledFailure", unhandledFailures);
+                pipeline.addLast("ghostroomsWebSocketChannels", websockets);
             }
         });
     }

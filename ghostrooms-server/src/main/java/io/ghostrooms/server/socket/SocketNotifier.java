@@ -13,6 +13,9 @@ import io.ghostrooms.protocol.socket.MessageDto;
 import io.ghostrooms.protocol.socket.SocketError;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.messages.RoomBroadcaster;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /** Sends events; every send is non-blocking and safe from any thread. */
 public final class SocketNotifier implements RoomBroadcaster {
@@ -23,9 +26,11 @@ public final class SocketNotifier implements RoomBroadcaster {
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
     private final SocketIOServer server;
+    private final WebSocketFanout fanout;
 
-    public SocketNotifier(SocketIOServer server) {
+    public SocketNotifier(SocketIOServer server, WebSocketChannels websockets, int maxFrameBytes) {
         this.server = server;
+        this.fanout = new WebSocketFanout(websockets, maxFrameBytes, ByteBufAllocator.DEFAULT);
     }
 
     public void toClient(SocketIOClient client, String event, Object payload) {
@@ -33,27 +38,32 @@ public final class SocketNotifier implements RoomBroadcaster {
     }
 
     public void toRoom(String roomToken, String event, Object payload) {
-        server.getRoomOperations(roomToken).sendEvent(event, once(payload));
+        broadcast(server.getRoomOperations(roomToken).getClients(), null, event, payload);
     }
 
     public void toRoomExcept(String roomToken, SocketIOClient except, String event, Object payload) {
-        server.getRoomOperations(roomToken).sendEvent(event, except, once(payload));
+        broadcast(server.getRoomOperations(roomToken).getClients(), except.getSessionId(), event, payload);
     }
 
     public void toAll(String event, Object payload) {
-        server.getBroadcastOperations().sendEvent(event, once(payload));
+        broadcast(server.getAllClients(), null, event, payload);
     }
 
     /**
-     * netty-socketio encodes a broadcast packet separately for every recipient's channel; handing
-     * it JSON serialized once turns that per-recipient work into a copy of the text.
+     * The payload is serialized once per broadcast: into one websocket frame for every member on a
+     * websocket, and as raw JSON for netty-socketio to copy into the packets of the others.
      */
-    private static Object once(Object payload) {
+    private void broadcast(Iterable<SocketIOClient> clients, UUID except, String event, Object payload) {
+        String json;
+        String frame;
         try {
-            return new RawValue(JSON.writeValueAsString(payload));
+            json = JSON.writeValueAsString(payload);
+            frame = "42[" + JSON.writeValueAsString(event) + "," + json + "]";
         } catch (JsonProcessingException e) {
-            return payload;
+            throw new IllegalArgumentException("unserializable " + event + " payload", e);
         }
+        RawValue raw = new RawValue(json);
+        fanout.send(clients, except, frame.getBytes(StandardCharsets.UTF_8), client -> client.sendEvent(event, raw));
     }
 
     public void error(SocketIOClient client, GhostRoomsException error) {
