@@ -556,6 +556,7 @@ async function caseOutage(mode) {
       missedByMember: deliveries.byMember,
       missedButSeenByEngine: deliveries.engineSawMissed,
       missedSamples: deliveries.samples.map((x) => ({ ...x, sentAt: undefined, sentSinceStopMs: Math.round(x.sentAt - tStop) })),
+      missedPollState: deliveries.pollState,
       duplicates: load.stats.duplicates,
     });
     const errorCodes = Object.keys(acc.errorCodes);
