@@ -26,7 +26,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,9 +37,27 @@ import org.junit.jupiter.api.Test;
  * bound on another, as on two event loops.
  */
 class PollingHandoffTest {
-    private static final int HANDOFFS = 50_000;
+    private static final int HANDOFFS = 100_000;
 
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
+    private final Configuration config = new Configuration();
+    private final ClientsBox clients = new ClientsBox();
+    private final UUID sessionId = UUID.randomUUID();
+    private final ClientHead session = new ClientHead(sessionId, null, client -> { }, new MemoryStoreFactory(),
+            new HandshakeData(new DefaultHttpHeaders(), Map.of(), new InetSocketAddress("127.0.0.1", 1), "/socket.io", false),
+            clients, Transport.POLLING, null, config, Map.of());
+    private final PollingHandoff handoff = new PollingHandoff();
+    private PollingTransport polling;
+
+    @BeforeEach
+    void connectedSession() {
+        NamespacesHub namespaces = new NamespacesHub(config);
+        clients.addClient(session);
+        session.addNamespaceClient(namespaces.create(Namespace.DEFAULT_NAME)); // connected: a GET only binds
+        AuthorizeHandler authorize = new AuthorizeHandler("/socket.io", null, config, namespaces,
+                new MemoryStoreFactory(), client -> { }, null, clients);
+        polling = new PollingTransport(null, authorize, clients);
+    }
 
     @AfterEach
     void stop() {
@@ -46,28 +66,36 @@ class PollingHandoffTest {
 
     @Test
     void theClosingOfAnAnsweredPollNeverUnbindsTheNextPollOfItsSession() throws Exception {
-        Configuration config = new Configuration();
-        ClientsBox clients = new ClientsBox();
-        NamespacesHub namespaces = new NamespacesHub(config);
-        Namespace main = namespaces.create(Namespace.DEFAULT_NAME);
-        UUID sessionId = UUID.randomUUID();
-        ClientHead session = new ClientHead(sessionId, null, client -> { }, new MemoryStoreFactory(),
-                new HandshakeData(new DefaultHttpHeaders(), Map.of(), new InetSocketAddress("127.0.0.1", 1), "/socket.io", false), clients, Transport.POLLING, null, config, Map.of());
-        clients.addClient(session);
-        session.addNamespaceClient(main); // connected: a GET only binds its channel
-        AuthorizeHandler authorize = new AuthorizeHandler("/socket.io", null, config, namespaces,
-                new MemoryStoreFactory(), client -> { }, null, clients);
-        PollingTransport polling = new PollingTransport(null, authorize, clients);
-        PollingHandoff handoff = new PollingHandoff();
+        assertEquals(0, unboundAfterHandoffs(() -> {
+            EmbeddedChannel get = new EmbeddedChannel(handoff, polling);
+            get.writeInbound(poll(sessionId));
+            return get;
+        }), "GETs left unbound (their client would wait forever) in " + HANDOFFS + " handoffs");
+    }
 
-        EmbeddedChannel current = new EmbeddedChannel(handoff, polling);
-        current.writeInbound(poll(sessionId));
-        assertTrue(session.isTransportChannel(current, Transport.POLLING), "the first GET is bound");
+    /** The handshake's GET has no sid: netty-socketio's authorize step marks its channel with the session. */
+    @Test
+    void theClosingOfTheHandshakePollNeverUnbindsTheFirstPollOfItsSession() throws Exception {
+        assertEquals(0, unboundAfterHandoffs(() -> {
+            EmbeddedChannel handshake = new EmbeddedChannel();
+            handshake.attr(ClientHead.CLIENT).set(session);
+            handshake.pipeline().addLast(handoff, polling);
+            handshake.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                    "/socket.io/?EIO=4&transport=polling"));
+            return handshake;
+        }), "first GETs left unbound in " + HANDOFFS + " handshakes");
+    }
 
+    /**
+     * Binds {@code previous} GETs one after the other; as each closes on one thread, the session's
+     * next GET arrives on another. Counts the next GETs found unbound afterwards.
+     */
+    private int unboundAfterHandoffs(Supplier<EmbeddedChannel> previous) throws Exception {
         CyclicBarrier together = new CyclicBarrier(2);
         int unbound = 0;
         for (int i = 0; i < HANDOFFS; i++) {
-            EmbeddedChannel old = current;
+            EmbeddedChannel old = previous.get();
+            assertTrue(session.isTransportChannel(old, Transport.POLLING), "a GET is bound");
             EmbeddedChannel next = new EmbeddedChannel(handoff, polling);
             Future<?> close = threads.submit(() -> {
                 together.await();
@@ -83,11 +111,10 @@ class PollingHandoffTest {
             get.get(10, TimeUnit.SECONDS);
             if (!session.isTransportChannel(next, Transport.POLLING)) {
                 unbound++;
-                next.pipeline().fireChannelRead(poll(sessionId)); // as if the client polled again
             }
-            current = next;
+            next.pipeline().fireChannelInactive();
         }
-        assertEquals(0, unbound, "GETs left unbound (their client would wait forever) in " + HANDOFFS + " handoffs");
+        return unbound;
     }
 
     private static DefaultFullHttpRequest poll(UUID sessionId) {
