@@ -64,6 +64,19 @@ public final class GhostRoomsServer implements AutoCloseable {
     private static final int MAX_FRAME_BYTES = 128 * 1024;
     /** Longer than the ping interval, so only dead or stalled connections reach it. */
     private static final int IDLE_CONNECTION_SECONDS = 60;
+    private static final String UPLOAD_HANDLER = "ghostroomsUpload";
+    private static final String BODY_LIMIT_HANDLER = "ghostroomsBodyLimit";
+    private static final String REST_HANDLER = "ghostroomsRest";
+    private static final String POLLING_HANDOFF = "ghostroomsPollingHandoff";
+    private static final String POLLING_POST_ORDER = "ghostroomsPollingPostOrder";
+    /**
+     * The pipeline stages that only ever see HTTP requests or polling answers: dropped once a
+     * connection has become a websocket. Not the idle closer, the transport guard (it also checks
+     * websocket packets) or the upgrade nudge (the probe frame comes after the channel is bound).
+     */
+    private static final List<String> HTTP_ONLY_HANDLERS = List.of(UPLOAD_HANDLER, BODY_LIMIT_HANDLER, REST_HANDLER,
+            SocketIOChannelInitializer.AUTHORIZE_HANDLER, POLLING_HANDOFF, SocketIOChannelInitializer.XHR_POLLING_TRANSPORT,
+            SocketIOChannelInitializer.WRONG_URL_HANDLER, POLLING_POST_ORDER);
 
     private final Config config;
     private final Database database;
@@ -94,7 +107,7 @@ public final class GhostRoomsServer implements AutoCloseable {
         Cors cors = new Cors(config.corsOrigins());
         Presence presence = new Presence();
         this.socketServer = new SocketIOServer(socketConfiguration(config, presence));
-        WebSocketChannels websockets = new WebSocketChannels();
+        WebSocketChannels websockets = new WebSocketChannels(HTTP_ONLY_HANDLERS);
         SocketNotifier notifier = new SocketNotifier(socketServer, websockets, MAX_FRAME_BYTES);
         UploadRegistry uploadRegistry = new UploadRegistry();
         Tokens tokens = new Tokens();
@@ -150,14 +163,14 @@ public final class GhostRoomsServer implements AutoCloseable {
                 super.addSocketioHandlers(pipeline);
                 pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, completeEncoder);
                 pipeline.addFirst("ghostroomsIdle", new IdleConnectionCloser(IDLE_CONNECTION_SECONDS));
-                pipeline.addBefore(HTTP_AGGREGATOR, "ghostroomsUpload", new UploadHandler(uploads, cors, workers, rest));
-                pipeline.addBefore(HTTP_AGGREGATOR, "ghostroomsBodyLimit",
+                pipeline.addBefore(HTTP_AGGREGATOR, UPLOAD_HANDLER, new UploadHandler(uploads, cors, workers, rest));
+                pipeline.addBefore(HTTP_AGGREGATOR, BODY_LIMIT_HANDLER,
                         new BodyLimitHandler(config.maxHttpBodyKb() * 1024L, SOCKET_PATH, maxPollingBodyBytes(config), rest));
-                pipeline.addBefore(PACKET_HANDLER, "ghostroomsRest", rest);
+                pipeline.addBefore(PACKET_HANDLER, REST_HANDLER, rest);
                 pipeline.addBefore(PACKET_HANDLER, "ghostroomsTransportGuard", transportGuard);
                 pipeline.addBefore(WEB_SOCKET_TRANSPORT, "ghostroomsUpgradeNudge", upgradeNudge);
-                pipeline.addBefore(XHR_POLLING_TRANSPORT, "ghostroomsPollingHandoff", pollingHandoff);
-                pipeline.addLast("ghostroomsPollingPostOrder", pollingPostOrder);
+                pipeline.addBefore(XHR_POLLING_TRANSPORT, POLLING_HANDOFF, pollingHandoff);
+                pipeline.addLast(POLLING_POST_ORDER, pollingPostOrder);
                 pipeline.addLast("ghostroomsUnhandledFailure", unhandledFailures);
                 pipeline.addLast("ghostroomsWebSocketChannels", websockets);
             }
@@ -257,6 +270,11 @@ public final class GhostRoomsServer implements AutoCloseable {
 
     public MessageService messages() {
         return messages;
+    }
+
+    /** The connected Socket.IO clients, for tests that look at what the server keeps per connection. */
+    java.util.Collection<com.corundumstudio.socketio.SocketIOClient> socketClients() {
+        return socketServer.getAllClients();
     }
 
     /** True once close() began: new connections are closed as they are accepted. */

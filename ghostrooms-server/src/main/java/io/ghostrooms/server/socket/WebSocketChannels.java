@@ -9,7 +9,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,25 +22,49 @@ import java.util.concurrent.ConcurrentHashMap;
  * packet queue. netty-socketio does not expose the channel; it does write an {@link OutPacketMessage}
  * to a websocket channel the moment it binds it to a session (before the client can be switched to
  * it), and that write is what this handler, at the tail of every pipeline, learns it from.
+ *
+ * <p>That first write is also when the connection is known never to carry HTTP again: the stages
+ * given as {@code httpOnlyHandlers} (REST, uploads, long-polling, the handshake's checks) are dropped
+ * from its pipeline then. A joined websocket may stay open for hours; each of those stages cost it a
+ * handler context (some a handler of its own) in memory, and every frame a pass through them.
  */
 @Sharable
 public final class WebSocketChannels extends ChannelOutboundHandlerAdapter {
     private final Map<UUID, Channel> bySession = new ConcurrentHashMap<>();
+    private final List<String> httpOnlyHandlers;
+
+    public WebSocketChannels(List<String> httpOnlyHandlers) {
+        this.httpOnlyHandlers = List.copyOf(httpOnlyHandlers);
+    }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof OutPacketMessage out && out.getTransport() == Transport.WEBSOCKET) {
-            remember(out.getSessionId(), ctx.channel());
+        if (msg instanceof OutPacketMessage out && out.getTransport() == Transport.WEBSOCKET
+                && remember(out.getSessionId(), ctx.channel())) {
+            ctx.write(msg, promise);
+            // After the write, which has passed every outbound stage by now (we are on the channel's loop).
+            dropHttpHandlers(ctx.pipeline());
+            return;
         }
         ctx.write(msg, promise);
     }
 
-    private void remember(UUID session, Channel channel) {
+    /** True the first time the channel is seen serving the session. */
+    private boolean remember(UUID session, Channel channel) {
         if (bySession.get(session) == channel) {
-            return;
+            return false;
         }
         bySession.put(session, channel);
         channel.closeFuture().addListener(closed -> bySession.remove(session, channel));
+        return true;
+    }
+
+    private void dropHttpHandlers(ChannelPipeline pipeline) {
+        for (String name : httpOnlyHandlers) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
     }
 
     /**
