@@ -73,7 +73,7 @@ public final class SocketGateway {
     }
 
     public void register(SocketIOServer server) {
-        server.addConnectListener(this::stateOf);
+        server.addConnectListener(this::onConnect);
         server.addDisconnectListener(this::onDisconnect);
         on(server, Events.SET_USERNAME, (state, data, ack) -> setUsername(state, data));
         on(server, Events.GET_ACTIVE_USERS, (state, data, ack) -> {
@@ -97,6 +97,12 @@ public final class SocketGateway {
     @FunctionalInterface
     private interface Handler {
         CompletionStage<?> handle(SocketState state, JsonNode data, AckRequest ack);
+    }
+
+    /** netty-socketio calls this once the handshake request has been fully handled. */
+    private void onConnect(SocketIOClient client) {
+        HandshakeHeaders.keepOnlyOrigin(client.getHandshakeData().getHttpHeaders());
+        stateOf(client);
     }
 
     private SocketState stateOf(SocketIOClient client) {
