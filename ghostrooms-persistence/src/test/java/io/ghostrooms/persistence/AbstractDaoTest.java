@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -359,6 +360,57 @@ abstract class AbstractDaoTest {
             });
             first.get(5, TimeUnit.SECONDS);
             assertEquals(1, seen, "the second locker must see the first one's committed join");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void insertSessionIfRoomInsertsWhileTheRoomHasSpace() {
+        long id = activeRoom();
+        session(id, "Ann");
+        OptionalLong inserted = members(m -> m.insertSessionIfRoom(hash(), id, "Bob", "bob", NOW, 2));
+        assertTrue(inserted.isPresent());
+        assertEquals(2, rooms.countSessions(id));
+    }
+
+    @Test
+    void insertSessionIfRoomRefusesAFullRoom() {
+        long id = activeRoom();
+        session(id, "Ann");
+        assertEquals(OptionalLong.empty(), members(m -> m.insertSessionIfRoom(hash(), id, "Bob", "bob", NOW, 1)));
+        assertEquals(1, rooms.countSessions(id));
+    }
+
+    @Test
+    void insertSessionIfRoomRefusesANicknameHeldInTheRoom() {
+        long id = activeRoom();
+        session(id, "Ann");
+        assertEquals(OptionalLong.empty(), members(m -> m.insertSessionIfRoom(hash(), id, "ANN", "ann", NOW, 50)));
+        assertEquals(1, rooms.countSessions(id));
+    }
+
+    /** The second joiner's insert runs after it got the lock, so it counts the first joiner's commit. */
+    @Test
+    void insertSessionIfRoomAfterTheLockCountsTheJoinThatHeldIt() throws Exception {
+        long id = activeRoom();
+        CountDownLatch locked = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<OptionalLong> first = pool.submit(() -> db.jdbi().inTransaction(h -> {
+                new MembershipDao(h).lockRoom(id).orElseThrow();
+                locked.countDown();
+                Thread.sleep(300);
+                return new MembershipDao(h).insertSessionIfRoom(hash(), id, "Ann", "ann", NOW, 1);
+            }));
+            assertTrue(locked.await(5, TimeUnit.SECONDS));
+            OptionalLong second = db.jdbi().inTransaction(h -> {
+                new MembershipDao(h).lockRoom(id).orElseThrow();
+                return new MembershipDao(h).insertSessionIfRoom(hash(), id, "Bob", "bob", NOW, 1);
+            });
+            assertTrue(first.get(5, TimeUnit.SECONDS).isPresent());
+            assertEquals(OptionalLong.empty(), second, "a room of one must refuse the second joiner");
+            assertEquals(1, rooms.countSessions(id));
         } finally {
             pool.shutdownNow();
         }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -24,6 +25,11 @@ public final class MembershipDao {
             + "FROM sessions WHERE room_id = ?";
     private static final String INSERT_SESSION = "INSERT INTO sessions "
             + "(token_hash, room_id, nickname, nickname_key, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)";
+    /** The insert with the capacity and nickname checks in it: one round trip for the usual join. */
+    private static final String INSERT_SESSION_IF_ROOM = "INSERT INTO sessions "
+            + "(token_hash, room_id, nickname, nickname_key, created_at, last_active_at) "
+            + "SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT COUNT(*) FROM sessions WHERE room_id = ?) < ? "
+            + "AND NOT EXISTS (SELECT 1 FROM sessions WHERE room_id = ? AND nickname_key = ?)";
     private static final String DELETE_SESSION = "DELETE FROM sessions WHERE id = ?";
 
     /** How full a room is, and whether the nickname asked for is held in it (case-insensitively). */
@@ -82,6 +88,38 @@ public final class MembershipDao {
             try (ResultSet keys = st.getGeneratedKeys()) {
                 keys.next();
                 return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StatementFailedException(e);
+        }
+    }
+
+    /**
+     * Inserts a session if the room has fewer than {@code capacity} members and none holds the
+     * nickname; returns its id, or empty if not ({@link #occupancy} tells which). Call after
+     * {@link #lockRoom} in the same transaction: this statement's snapshot then has every member
+     * committed before the lock was granted.
+     */
+    public OptionalLong insertSessionIfRoom(String tokenHash, long roomId, String nickname, String nicknameKey,
+                                            Instant createdAt, int capacity) {
+        try (PreparedStatement st = connection().prepareStatement(INSERT_SESSION_IF_ROOM, new String[] {"id"})) {
+            Timestamp at = Timestamp.from(createdAt);
+            st.setString(1, tokenHash);
+            st.setLong(2, roomId);
+            st.setString(3, nickname);
+            st.setString(4, nicknameKey);
+            st.setTimestamp(5, at);
+            st.setTimestamp(6, at);
+            st.setLong(7, roomId);
+            st.setInt(8, capacity);
+            st.setLong(9, roomId);
+            st.setString(10, nicknameKey);
+            if (st.executeUpdate() == 0) {
+                return OptionalLong.empty();
+            }
+            try (ResultSet keys = st.getGeneratedKeys()) {
+                keys.next();
+                return OptionalLong.of(keys.getLong(1));
             }
         } catch (SQLException e) {
             throw new StatementFailedException(e);

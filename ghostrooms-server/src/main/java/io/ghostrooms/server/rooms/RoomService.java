@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** Rules of rooms: creation, lookup, capacity, nickname uniqueness and the public list. */
@@ -168,14 +169,13 @@ public final class RoomService {
                 if (room.expiredAt(now)) {
                     throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
                 }
+                OptionalLong inserted = members.insertSessionIfRoom(Tokens.hash(sessionToken), room.id(), nickname, key,
+                        now, room.capacity());
+                if (inserted.isPresent()) {
+                    return inserted.getAsLong();
+                }
                 MembershipDao.Occupancy occupancy = members.occupancy(room.id(), key);
-                if (occupancy.nicknameTaken()) {
-                    throw new GhostRoomsException(ErrorCode.NICKNAME_IN_USE);
-                }
-                if (occupancy.members() >= room.capacity()) {
-                    throw new GhostRoomsException(ErrorCode.ROOM_FULL);
-                }
-                return members.insertSession(Tokens.hash(sessionToken), room.id(), nickname, key, now);
+                throw new GhostRoomsException(occupancy.nicknameTaken() ? ErrorCode.NICKNAME_IN_USE : ErrorCode.ROOM_FULL);
             });
         } catch (RuntimeException e) {
             // The unique (room, nickname) constraint caught a race the count did not.
