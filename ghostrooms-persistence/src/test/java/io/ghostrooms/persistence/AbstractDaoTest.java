@@ -344,22 +344,32 @@ abstract class AbstractDaoTest {
     @Test
     void lockRoomMakesASecondLockerWaitForTheFirstToCommit() throws Exception {
         long id = activeRoom();
+        int seen = whileAJoinHoldsTheLock(id, h -> {
+            new MembershipDao(h).lockRoom(id).orElseThrow();
+            return new MembershipDao(h).occupancy(id, "bob").members();
+        });
+        assertEquals(1, seen, "the second locker must see the first one's committed join");
+    }
+
+    /**
+     * Starts a join of "Ann" that locks the room, holds the lock 300 ms and then inserts; once it
+     * holds the lock, runs {@code second} in its own transaction and returns its result.
+     */
+    private <T> T whileAJoinHoldsTheLock(long roomId, org.jdbi.v3.core.HandleCallback<T, Exception> second)
+            throws Exception {
         CountDownLatch locked = new CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<Long> first = pool.submit(() -> db.jdbi().inTransaction(h -> {
-                new MembershipDao(h).lockRoom(id).orElseThrow();
+                new MembershipDao(h).lockRoom(roomId).orElseThrow();
                 locked.countDown();
                 Thread.sleep(300);
-                return new MembershipDao(h).insertSession(hash(), id, "Ann", "ann", NOW);
+                return new MembershipDao(h).insertSession(hash(), roomId, "Ann", "ann", NOW);
             }));
             assertTrue(locked.await(5, TimeUnit.SECONDS));
-            int seen = db.jdbi().inTransaction(h -> {
-                new MembershipDao(h).lockRoom(id).orElseThrow();
-                return new MembershipDao(h).occupancy(id, "bob").members();
-            });
+            T result = db.jdbi().inTransaction(second);
             first.get(5, TimeUnit.SECONDS);
-            assertEquals(1, seen, "the second locker must see the first one's committed join");
+            return result;
         } finally {
             pool.shutdownNow();
         }
@@ -394,26 +404,12 @@ abstract class AbstractDaoTest {
     @Test
     void insertSessionIfRoomAfterTheLockCountsTheJoinThatHeldIt() throws Exception {
         long id = activeRoom();
-        CountDownLatch locked = new CountDownLatch(1);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<OptionalLong> first = pool.submit(() -> db.jdbi().inTransaction(h -> {
-                new MembershipDao(h).lockRoom(id).orElseThrow();
-                locked.countDown();
-                Thread.sleep(300);
-                return new MembershipDao(h).insertSessionIfRoom(hash(), id, "Ann", "ann", NOW, 1);
-            }));
-            assertTrue(locked.await(5, TimeUnit.SECONDS));
-            OptionalLong second = db.jdbi().inTransaction(h -> {
-                new MembershipDao(h).lockRoom(id).orElseThrow();
-                return new MembershipDao(h).insertSessionIfRoom(hash(), id, "Bob", "bob", NOW, 1);
-            });
-            assertTrue(first.get(5, TimeUnit.SECONDS).isPresent());
-            assertEquals(OptionalLong.empty(), second, "a room of one must refuse the second joiner");
-            assertEquals(1, rooms.countSessions(id));
-        } finally {
-            pool.shutdownNow();
-        }
+        OptionalLong second = whileAJoinHoldsTheLock(id, h -> {
+            new MembershipDao(h).lockRoom(id).orElseThrow();
+            return new MembershipDao(h).insertSessionIfRoom(hash(), id, "Bob", "bob", NOW, 1);
+        });
+        assertEquals(OptionalLong.empty(), second, "a room of one must refuse the second joiner");
+        assertEquals(1, rooms.countSessions(id));
     }
 
     // ---------------------------------------------------------------- sessions

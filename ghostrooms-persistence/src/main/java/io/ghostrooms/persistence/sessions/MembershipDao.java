@@ -77,18 +77,9 @@ public final class MembershipDao {
     /** Inserts a session (last active = created) and returns its id. */
     public long insertSession(String tokenHash, long roomId, String nickname, String nicknameKey, Instant createdAt) {
         try (PreparedStatement st = connection().prepareStatement(INSERT_SESSION, new String[] {"id"})) {
-            Timestamp at = Timestamp.from(createdAt);
-            st.setString(1, tokenHash);
-            st.setLong(2, roomId);
-            st.setString(3, nickname);
-            st.setString(4, nicknameKey);
-            st.setTimestamp(5, at);
-            st.setTimestamp(6, at);
+            bindSession(st, tokenHash, roomId, nickname, nicknameKey, createdAt);
             st.executeUpdate();
-            try (ResultSet keys = st.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+            return generatedId(st);
         } catch (SQLException e) {
             throw new StatementFailedException(e);
         }
@@ -103,24 +94,12 @@ public final class MembershipDao {
     public OptionalLong insertSessionIfRoom(String tokenHash, long roomId, String nickname, String nicknameKey,
                                             Instant createdAt, int capacity) {
         try (PreparedStatement st = connection().prepareStatement(INSERT_SESSION_IF_ROOM, new String[] {"id"})) {
-            Timestamp at = Timestamp.from(createdAt);
-            st.setString(1, tokenHash);
-            st.setLong(2, roomId);
-            st.setString(3, nickname);
-            st.setString(4, nicknameKey);
-            st.setTimestamp(5, at);
-            st.setTimestamp(6, at);
+            bindSession(st, tokenHash, roomId, nickname, nicknameKey, createdAt);
             st.setLong(7, roomId);
             st.setInt(8, capacity);
             st.setLong(9, roomId);
             st.setString(10, nicknameKey);
-            if (st.executeUpdate() == 0) {
-                return OptionalLong.empty();
-            }
-            try (ResultSet keys = st.getGeneratedKeys()) {
-                keys.next();
-                return OptionalLong.of(keys.getLong(1));
-            }
+            return st.executeUpdate() == 0 ? OptionalLong.empty() : OptionalLong.of(generatedId(st));
         } catch (SQLException e) {
             throw new StatementFailedException(e);
         }
@@ -133,6 +112,25 @@ public final class MembershipDao {
             return st.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new StatementFailedException(e);
+        }
+    }
+
+    /** The six columns both inserts start with (last active = created). */
+    private static void bindSession(PreparedStatement st, String tokenHash, long roomId, String nickname,
+                                    String nicknameKey, Instant createdAt) throws SQLException {
+        Timestamp at = Timestamp.from(createdAt);
+        st.setString(1, tokenHash);
+        st.setLong(2, roomId);
+        st.setString(3, nickname);
+        st.setString(4, nicknameKey);
+        st.setTimestamp(5, at);
+        st.setTimestamp(6, at);
+    }
+
+    private static long generatedId(PreparedStatement st) throws SQLException {
+        try (ResultSet keys = st.getGeneratedKeys()) {
+            keys.next();
+            return keys.getLong(1);
         }
     }
 
