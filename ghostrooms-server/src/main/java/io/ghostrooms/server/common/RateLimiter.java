@@ -40,13 +40,38 @@ public final class RateLimiter {
     /** Counts one hit for the key; throws RATE_LIMIT_EXCEEDED with retryAfter when over the limit. */
     public void acquire(String key) {
         long now = clock.getAsLong();
-        Window w = windows.asMap().compute(key, (k, old) ->
-                old == null || now - old.startedAt >= windowMillis ? new Window(now) : old);
+        Window w = current(key, now);
         if (w.count.incrementAndGet() > limit) {
-            long retryAfter = Math.max(1, (w.startedAt + windowMillis - now + 999) / 1000);
-            throw new GhostRoomsException(ErrorCode.RATE_LIMIT_EXCEEDED, ErrorCode.RATE_LIMIT_EXCEEDED.defaultMessage(),
-                    retryAfter);
+            throw exceeded(w, now);
         }
+    }
+
+    private GhostRoomsException exceeded(Window w, long now) {
+        long retryAfter = Math.max(1, (w.startedAt + windowMillis - now + 999) / 1000);
+        return new GhostRoomsException(ErrorCode.RATE_LIMIT_EXCEEDED, ErrorCode.RATE_LIMIT_EXCEEDED.defaultMessage(),
+                retryAfter);
+    }
+
+    /**
+     * Throws RATE_LIMIT_EXCEEDED if the key has used up its budget in the current window, without
+     * counting: for budgets that only failures spend (failed join_room attempts).
+     */
+    public void check(String key) {
+        long now = clock.getAsLong();
+        Window w = windows.getIfPresent(key);
+        if (w != null && now - w.startedAt < windowMillis && w.count.get() >= limit) {
+            throw exceeded(w, now);
+        }
+    }
+
+    /** Counts one hit for the key without throwing, e.g. a failure that spends a budget. */
+    public void count(String key) {
+        current(key, clock.getAsLong()).count.incrementAndGet();
+    }
+
+    private Window current(String key, long now) {
+        return windows.asMap().compute(key, (k, old) ->
+                old == null || now - old.startedAt >= windowMillis ? new Window(now) : old);
     }
 
     public void forget(String key) {

@@ -8,7 +8,6 @@ import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.socket.AttachmentDto;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
-import io.ghostrooms.server.messages.MessageMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -45,7 +44,7 @@ public final class FileService {
             throw new GhostRoomsException(ErrorCode.NOT_FOUND, "Message not found");
         }
         return database.dao(AttachmentDao.class).forMessages(List.of(messageId)).stream()
-                .map(MessageMapper::attachment).toList();
+                .map(Attachments::toDto).toList();
     }
 
     /** Deletes stored files on a worker; the rows are already gone. */

@@ -8,18 +8,12 @@ import io.ghostrooms.protocol.rest.UploadResponse;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.RateLimiter;
 import io.ghostrooms.server.config.Config;
-import io.ghostrooms.server.http.RestResponse;
-import io.ghostrooms.server.messages.MessageMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.UUID;
 
 /** Upload rules: allowed types by extension and content, generated names, size, per-IP rate. */
@@ -31,13 +25,14 @@ public final class UploadService {
     private final Clock clock;
     private final RateLimiter uploadLimiter;
 
-    public UploadService(Database database, FileStore store, UploadRegistry registry, Config config, Clock clock) {
+    public UploadService(Database database, FileStore store, UploadRegistry registry, Config config, Clock clock,
+                         RateLimiter uploadLimiter) {
         this.database = database;
         this.store = store;
         this.registry = registry;
         this.config = config;
         this.clock = clock;
-        this.uploadLimiter = new RateLimiter(config.rateLimitUploadsPerHour(), Duration.ofHours(1));
+        this.uploadLimiter = uploadLimiter;
     }
 
     public long maxBytes() {
@@ -81,7 +76,7 @@ public final class UploadService {
             }
             registry.register(row);
             String type = FileTypes.isImage(mimeType) ? "IMAGE" : "FILE";
-            return new UploadResponse(true, MessageMapper.attachment(row), type, "File uploaded successfully");
+            return new UploadResponse(true, Attachments.toDto(row), type, "File uploaded successfully");
         } finally {
             Files.deleteIfExists(received);
         }
@@ -91,7 +86,7 @@ public final class UploadService {
      * GET /api/files/:name: the bytes, from either store. The HTTP file server is proxied rather
      * than redirected to, since it usually sits on a private network browsers cannot reach.
      */
-    public RestResponse serve(String storedName) throws IOException {
+    public StoredFile serve(String storedName) throws IOException {
         if (storedName == null || !LocalFileStore.STORED_NAME.matcher(storedName).matches()) {
             throw new GhostRoomsException(ErrorCode.NOT_FOUND, "File not found");
         }
@@ -101,11 +96,7 @@ public final class UploadService {
             if (in == null) {
                 throw new GhostRoomsException(ErrorCode.NOT_FOUND, "File not found");
             }
-            byte[] bytes = in.readAllBytes();
-            String disposition = (FileTypes.isImage(row.mimeType()) ? "inline" : "attachment")
-                    + "; filename*=UTF-8''" + URLEncoder.encode(row.fileName(), StandardCharsets.UTF_8).replace("+", "%20");
-            return RestResponse.bytes(bytes, row.mimeType(), Map.of("Content-Disposition", disposition,
-                    "Cache-Control", "private, max-age=3600"));
+            return new StoredFile(in.readAllBytes(), row.mimeType(), row.fileName(), FileTypes.isImage(row.mimeType()));
         }
     }
 

@@ -1,7 +1,9 @@
 package io.ghostrooms.server.http;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.ghostrooms.persistence.Database;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.Timestamps;
@@ -10,24 +12,31 @@ import io.ghostrooms.protocol.rest.CreateRoomRequest;
 import io.ghostrooms.protocol.rest.Health;
 import io.ghostrooms.protocol.rest.MessageAttachments;
 import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.common.JsonFields;
 import io.ghostrooms.server.common.RateLimiter;
-import io.ghostrooms.server.config.Config;
 import io.ghostrooms.server.files.FileService;
+import io.ghostrooms.server.files.StoredFile;
 import io.ghostrooms.server.files.UploadService;
 import io.ghostrooms.server.messages.MessageService;
+import io.ghostrooms.server.rooms.PublicRooms;
 import io.ghostrooms.server.rooms.RoomService;
 import io.ghostrooms.server.sessions.SessionContext;
 import io.ghostrooms.server.sessions.SessionService;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 
 /** REST routes: translate requests to service calls and results to the contract's envelopes. */
 public final class RestApi {
-    private final ObjectMapper json;
+    /** One JSON value per body and then only whitespace: trailing content is refused, not ignored. */
+    private final ObjectReader json;
     private final RoomService rooms;
+    private final PublicRooms publicRooms;
     private final SessionService sessions;
     private final MessageService messages;
     private final FileService files;
@@ -37,10 +46,12 @@ public final class RestApi {
     private final Instant startedAt;
     private final RateLimiter lookupLimiter;
 
-    public RestApi(ObjectMapper json, RoomService rooms, SessionService sessions, MessageService messages,
-                   FileService files, UploadService uploads, Database database, Config config, Clock clock) {
-        this.json = json;
+    public RestApi(ObjectMapper json, RoomService rooms, PublicRooms publicRooms, SessionService sessions,
+                   MessageService messages, FileService files, UploadService uploads, Database database,
+                   RateLimiter lookupLimiter, Clock clock) {
+        this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.rooms = rooms;
+        this.publicRooms = publicRooms;
         this.sessions = sessions;
         this.messages = messages;
         this.files = files;
@@ -48,7 +59,7 @@ public final class RestApi {
         this.database = database;
         this.clock = clock;
         this.startedAt = clock.instant();
-        this.lookupLimiter = new RateLimiter(config.rateLimitLookupsPerMinute(), Duration.ofMinutes(1));
+        this.lookupLimiter = lookupLimiter;
     }
 
     public RestResponse handle(RestRequest r) throws IOException {
@@ -66,7 +77,7 @@ public final class RestApi {
                 return only(r, "POST", () -> RestResponse.json(201, ApiResponse.of(rooms.create(createRoom(r.body()), r.clientIp()))));
             }
             if (n == 3 && "public".equals(r.segment(2))) {
-                return only(r, "GET", () -> ok(rooms.listPublic()));
+                return only(r, "GET", () -> ok(publicRooms.list()));
             }
             String token = r.segment(2);
             if (n == 3) {
@@ -101,7 +112,7 @@ public final class RestApi {
                 return only(r, "GET", () -> RestResponse.json(200, new MessageAttachments(true, files.attachmentsOf(r.segment(3)))));
             }
             if (n == 3) {
-                return only(r, "GET", () -> uploads.serve(r.segment(2)));
+                return only(r, "GET", () -> file(uploads.serve(r.segment(2))));
             }
         }
         throw new GhostRoomsException(ErrorCode.NOT_FOUND);
@@ -117,6 +128,14 @@ public final class RestApi {
             throw new GhostRoomsException(ErrorCode.METHOD_NOT_ALLOWED);
         }
         return route.run();
+    }
+
+    /** Images are shown inline, everything else downloaded; the name is the cleaned display name. */
+    private static RestResponse file(StoredFile file) {
+        String disposition = (file.inline() ? "inline" : "attachment")
+                + "; filename*=UTF-8''" + URLEncoder.encode(file.displayName(), StandardCharsets.UTF_8).replace("+", "%20");
+        return RestResponse.bytes(file.bytes(), file.contentType(), Map.of("Content-Disposition", disposition,
+                "Cache-Control", "private, max-age=3600"));
     }
 
     private static RestResponse ok(Object data) {
@@ -181,45 +200,13 @@ public final class RestApi {
 
     private CreateRoomRequest createRoom(byte[] raw) {
         JsonNode b = body(raw, ErrorCode.INVALID_ROOM);
-        return new CreateRoomRequest(number(b, "ttlHours"), string(b, "name", ErrorCode.INVALID_ROOM),
-                bool(b, "isPublic"), bool(b, "isDM"));
+        return new CreateRoomRequest(JsonFields.number(b, "ttlHours", ErrorCode.INVALID_ROOM),
+                JsonFields.text(b, "name", ErrorCode.INVALID_ROOM), JsonFields.bool(b, "isPublic", ErrorCode.INVALID_ROOM),
+                JsonFields.bool(b, "isDM", ErrorCode.INVALID_ROOM));
     }
 
     private String nickname(byte[] raw) {
         JsonNode b = body(raw, ErrorCode.INVALID_NICKNAME);
-        return string(b, "nickname", ErrorCode.INVALID_NICKNAME);
-    }
-
-    private static Double number(JsonNode b, String field) {
-        JsonNode v = b.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isNumber()) {
-            throw new GhostRoomsException(ErrorCode.INVALID_ROOM, field + " must be a number");
-        }
-        return v.doubleValue();
-    }
-
-    private static Boolean bool(JsonNode b, String field) {
-        JsonNode v = b.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isBoolean()) {
-            throw new GhostRoomsException(ErrorCode.INVALID_ROOM, field + " must be true or false");
-        }
-        return v.booleanValue();
-    }
-
-    private static String string(JsonNode b, String field, ErrorCode code) {
-        JsonNode v = b.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new GhostRoomsException(code, field + " must be a string");
-        }
-        return v.textValue();
+        return JsonFields.text(b, "nickname", ErrorCode.INVALID_NICKNAME);
     }
 }

@@ -5,6 +5,7 @@ import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.rest.ApiError;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.transport.RequestSeen;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -41,20 +42,6 @@ public final class RestHandler extends ChannelInboundHandlerAdapter implements U
     private final ObjectMapper json;
     private final Executor workers;
     private final String socketPath;
-    /**
-     * Passed down the pipeline (and dropped at its tail) when a REST request arrives: netty-socketio
-     * closes a connection 10 s after it opened unless a request reached its AuthorizeHandler, which
-     * REST requests, answered here, never do. Without this a keep-alive REST connection was cut
-     * 10 s after it opened, however busy, failing the request in flight (bench/faults: /health
-     * polled during a database outage).
-     */
-    private static final Object REQUEST_SEEN = new Object() {
-        @Override
-        public String toString() {
-            return "rest request seen";
-        }
-    };
-
     public RestHandler(RestApi api, Cors cors, ObjectMapper json, Executor workers, String socketPath) {
         this.api = api;
         this.cors = cors;
@@ -90,7 +77,7 @@ public final class RestHandler extends ChannelInboundHandlerAdapter implements U
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        ctx.fireChannelRead(REQUEST_SEEN);
+        RequestSeen.tell(ctx);
         try {
             if (!cors.allows(origin)) {
                 throw new GhostRoomsException(ErrorCode.FORBIDDEN, "Origin not allowed");

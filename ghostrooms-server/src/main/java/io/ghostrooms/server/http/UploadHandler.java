@@ -5,6 +5,7 @@ import io.ghostrooms.protocol.rest.UploadResponse;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.files.UploadService;
+import io.ghostrooms.server.transport.RequestSeen;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -39,14 +40,6 @@ public final class UploadHandler extends ChannelInboundHandlerAdapter {
     private final Cors cors;
     private final Executor workers;
     private final Responder responder;
-    /** Passes through netty-socketio's handlers (cancelling their first-data timer) and is dropped. */
-    private static final Object REQUEST_STARTED = new Object() {
-        @Override
-        public String toString() {
-            return "upload started";
-        }
-    };
-
     private HttpPostRequestDecoder decoder;
     private FileUpload file;
     private long received;
@@ -93,9 +86,8 @@ public final class UploadHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx, HttpRequest request) {
-        // netty-socketio closes a connection whose first complete request has not reached it within
-        // its first-data timeout; an upload is consumed here, so tell it data has arrived.
-        ctx.fireChannelRead(REQUEST_STARTED);
+        // An upload in progress is exempt from the first-request deadline.
+        RequestSeen.tell(ctx);
         origin = request.headers().get(HttpHeaderNames.ORIGIN);
         keepAlive = HttpUtil.isKeepAlive(request);
         received = 0;

@@ -6,11 +6,16 @@ import io.ghostrooms.persistence.attachments.AttachmentRow;
 import io.ghostrooms.persistence.messages.MessageBatchDao;
 import io.ghostrooms.persistence.messages.MessageRow;
 import io.ghostrooms.protocol.ErrorCode;
+import io.ghostrooms.protocol.Timestamps;
 import io.ghostrooms.protocol.socket.MessageDto;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,6 +39,17 @@ public final class GroupCommitWriter implements AutoCloseable {
     /** A message waiting to be stored; attachments were claimed from the upload registry. */
     public record Write(MessageRow row, List<AttachmentRow> attachments, MessageDto dto, String roomToken,
                        CompletableFuture<MessageDto> result) {
+        /** The same write with its creation time set to {@code at} (row and wire object alike). */
+        Write stampedAt(Instant at) {
+            if (at.equals(row.createdAt())) {
+                return this;
+            }
+            MessageRow r = new MessageRow(row.id(), row.roomId(), row.sessionId(), row.type(), row.content(),
+                    row.nickname(), at);
+            MessageDto d = new MessageDto(dto.id(), dto.type(), dto.content(), dto.nickname(), Timestamps.format(at),
+                    dto.attachments());
+            return new Write(r, attachments, d, roomToken, result);
+        }
     }
 
     public interface CommitListener {
@@ -50,6 +66,23 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final int maxBatch;
     private final BlockingQueue<Object> queue;
     private final Thread thread;
+    private final Clock clock;
+    /**
+     * Writer thread only: the creation time last given to a message of each room, in epoch millis.
+     * Every message of a room gets a later millisecond than the one before it, so createdAt is a
+     * cursor: REST history's {@code before=<createdAt of the oldest message seen>} pages back over
+     * every message exactly once, however many were sent in one millisecond (a batch commits
+     * hundreds at once). The clock runs ahead of real time only while a room sends more than one
+     * message per millisecond. A room whose entry was evicted had no message for a long time, so
+     * the clock is already past its last one.
+     */
+    private final Map<Long, Long> lastStamp = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > MAX_STAMPED_ROOMS;
+        }
+    };
+    private static final int MAX_STAMPED_ROOMS = 100_000;
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong stored = new AtomicLong();
     private volatile boolean running = true;
@@ -63,13 +96,14 @@ public final class GroupCommitWriter implements AutoCloseable {
     static final long UNAVAILABLE_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     public GroupCommitWriter(Database database, CommitListener listener, int maxBatch, int queueCapacity) {
-        this(database, listener, maxBatch, queueCapacity, true);
+        this(database, listener, maxBatch, queueCapacity, true, Clock.systemUTC());
     }
 
     /** With persist false nothing is written: the benchmark ceiling of everything but the database. */
     public GroupCommitWriter(Database database, CommitListener listener, int maxBatch, int queueCapacity,
-                             boolean persist) {
+                             boolean persist, Clock clock) {
         this.persist = persist;
+        this.clock = clock;
         this.database = database;
         this.listener = listener;
         this.maxBatch = maxBatch;
@@ -129,9 +163,10 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                long now = clock.millis();
                 for (Object task : batch) {
                     if (task instanceof Write w) {
-                        writes.add(w);
+                        writes.add(stamp(w, now));
                     } else {
                         flush(writes);
                         runBarrier((Runnable) task);
@@ -148,6 +183,19 @@ public final class GroupCommitWriter implements AutoCloseable {
                 writes.clear();
             }
         }
+    }
+
+    private Write stamp(Write w, long now) {
+        long roomId = w.row().roomId();
+        Long last = lastStamp.get(roomId);
+        long at = last == null ? now : Math.max(now, last + 1);
+        lastStamp.put(roomId, at);
+        return w.stampedAt(Instant.ofEpochMilli(at));
+    }
+
+    /** Forgets a room's stamp; call on the writer thread (from an {@link #inOrder} task). */
+    void forgetRoom(long roomId) {
+        lastStamp.remove(roomId);
     }
 
     private void runBarrier(Runnable task) {

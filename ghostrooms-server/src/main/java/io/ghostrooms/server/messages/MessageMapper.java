@@ -3,8 +3,8 @@ package io.ghostrooms.server.messages;
 import io.ghostrooms.persistence.attachments.AttachmentRow;
 import io.ghostrooms.persistence.messages.MessageRow;
 import io.ghostrooms.protocol.Timestamps;
-import io.ghostrooms.protocol.socket.AttachmentDto;
 import io.ghostrooms.protocol.socket.MessageDto;
+import io.ghostrooms.server.files.Attachments;
 import java.util.List;
 import java.util.Map;
 
@@ -13,13 +13,9 @@ public final class MessageMapper {
     private MessageMapper() {
     }
 
-    public static AttachmentDto attachment(AttachmentRow row) {
-        return new AttachmentDto(row.id(), row.fileName(), row.fileSize(), row.mimeType(), row.url());
-    }
-
     public static MessageDto message(MessageRow row, List<AttachmentRow> attachments) {
         return new MessageDto(row.id(), row.type(), row.content(), row.nickname(), Timestamps.format(row.createdAt()),
-                attachments.stream().map(MessageMapper::attachment).toList());
+                attachments.stream().map(Attachments::toDto).toList());
     }
 
     /** Messages in the given order, each with its attachments from the map (missing: none). */

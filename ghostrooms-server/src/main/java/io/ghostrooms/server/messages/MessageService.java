@@ -8,17 +8,23 @@ import io.ghostrooms.persistence.attachments.AttachmentRow;
 import io.ghostrooms.persistence.messages.MessageDao;
 import io.ghostrooms.persistence.messages.MessageRow;
 import io.ghostrooms.protocol.ErrorCode;
+import io.ghostrooms.protocol.Events;
 import io.ghostrooms.protocol.Timestamps;
 import io.ghostrooms.protocol.socket.AttachmentDto;
+import io.ghostrooms.protocol.socket.MessageDeleted;
 import io.ghostrooms.protocol.socket.MessageDto;
 import io.ghostrooms.protocol.socket.MessageType;
 import io.ghostrooms.protocol.socket.SendMessagePayload;
+import io.ghostrooms.server.bus.RoomBus;
 import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.common.Names;
 import io.ghostrooms.server.common.RateLimiter;
 import io.ghostrooms.server.config.Config;
+import io.ghostrooms.server.files.Attachments;
 import io.ghostrooms.server.files.UploadRegistry;
 import io.ghostrooms.server.sessions.SessionContext;
 import io.ghostrooms.server.sessions.SessionService;
+import io.ghostrooms.server.transport.OutboundEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +51,6 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
     public static final int HISTORY_ON_JOIN = 50;
     public static final int MAX_HISTORY_PAGE = 100;
     public static final int MAX_STICKER_LENGTH = 64;
-    public static final int MAX_ATTACHMENTS = 10;
     public static final int MAX_CLIENT_ID_LENGTH = 64;
     private static final int MAX_WARM_ROOMS = 10_000;
 
@@ -54,7 +59,7 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
     private final Clock clock;
     private final SessionService sessions;
     private final UploadRegistry uploads;
-    private final RoomBroadcaster broadcaster;
+    private final RoomBus bus;
     private final GroupCommitWriter writer;
     private final RateLimiter sendLimiter;
     private final Cache<String, CompletableFuture<MessageDto>> byClientId =
@@ -68,15 +73,15 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
     };
 
     public MessageService(Database database, Config config, Clock clock, SessionService sessions,
-                          UploadRegistry uploads, RoomBroadcaster broadcaster, int maxBatch) {
+                          UploadRegistry uploads, RoomBus bus, RateLimiter sendLimiter, int maxBatch) {
         this.database = database;
         this.config = config;
         this.clock = clock;
         this.sessions = sessions;
         this.uploads = uploads;
-        this.broadcaster = broadcaster;
-        this.sendLimiter = new RateLimiter(config.rateLimitMessagesPerMinute(), Duration.ofMinutes(1));
-        this.writer = new GroupCommitWriter(database, this, maxBatch, 100_000, config.persistMessages());
+        this.bus = bus;
+        this.sendLimiter = sendLimiter;
+        this.writer = new GroupCommitWriter(database, this, maxBatch, 100_000, config.persistMessages(), clock);
     }
 
     public void start() {
@@ -103,8 +108,10 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
         if (clientId == null) {
             return validateAndQueue(session, payload);
         }
-        // A retry with the same clientId gets the first attempt's outcome instead of a duplicate.
-        String key = session.sessionId() + ":" + clientId;
+        // A retry with the same clientId gets the first attempt's outcome instead of a duplicate,
+        // whichever socket or session carries it: a connection that dropped before the ack came
+        // rejoins with a new session under the same nickname and sends again.
+        String key = session.roomId() + ":" + Names.key(session.nickname()) + ":" + clientId;
         CompletableFuture<MessageDto> placeholder = new CompletableFuture<>();
         CompletableFuture<MessageDto> existing = byClientId.asMap().putIfAbsent(key, placeholder);
         if (existing != null && !existing.isCompletedExceptionally()) {
@@ -151,7 +158,7 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
         MessageRow row = new MessageRow(id, session.roomId(), session.sessionId(), type.name(), content,
                 session.nickname(), now);
         MessageDto dto = new MessageDto(id, type.name(), content, session.nickname(), Timestamps.format(now),
-                claimed.stream().map(MessageMapper::attachment).toList());
+                claimed.stream().map(Attachments::toDto).toList());
         sessions.touch(session.sessionId());
         return writer.submit(new GroupCommitWriter.Write(row, claimed, dto, session.roomToken(), new CompletableFuture<>()));
     }
@@ -160,15 +167,19 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
         if (content == null || content.isBlank()) {
             throw new GhostRoomsException(ErrorCode.INVALID_MESSAGE, "Message content is required");
         }
-        if (content.length() > config.maxMessageLength()) {
+        if (codePoints(content) > config.maxMessageLength()) {
             throw new GhostRoomsException(ErrorCode.MESSAGE_TOO_LONG,
                     "Message is longer than " + config.maxMessageLength() + " characters");
         }
         return content;
     }
 
+    private static int codePoints(String s) {
+        return s.codePointCount(0, s.length());
+    }
+
     private String sticker(String content) {
-        if (content == null || content.isBlank() || content.length() > MAX_STICKER_LENGTH) {
+        if (content == null || content.isBlank() || codePoints(content) > MAX_STICKER_LENGTH) {
             throw new GhostRoomsException(ErrorCode.INVALID_MESSAGE,
                     "A sticker needs a sticker id of at most " + MAX_STICKER_LENGTH + " characters");
         }
@@ -179,7 +190,7 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
         if (content == null || content.isBlank()) {
             return null;
         }
-        if (content.length() > config.maxMessageLength()) {
+        if (codePoints(content) > config.maxMessageLength()) {
             throw new GhostRoomsException(ErrorCode.MESSAGE_TOO_LONG,
                     "Caption is longer than " + config.maxMessageLength() + " characters");
         }
@@ -190,8 +201,9 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
         if (requested.isEmpty()) {
             throw new GhostRoomsException(ErrorCode.MISSING_ATTACHMENT);
         }
-        if (requested.size() > MAX_ATTACHMENTS) {
-            throw new GhostRoomsException(ErrorCode.INVALID_ATTACHMENT, "At most " + MAX_ATTACHMENTS + " attachments");
+        if (requested.size() > Attachments.MAX_PER_MESSAGE) {
+            throw new GhostRoomsException(ErrorCode.INVALID_ATTACHMENT,
+                    "At most " + Attachments.MAX_PER_MESSAGE + " attachments");
         }
         for (AttachmentDto a : requested) {
             if (a == null) {
@@ -223,7 +235,7 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
         if (ring != null) {
             append(ring, write.dto());
         }
-        broadcaster.newMessage(write.roomToken(), write.dto());
+        bus.publish(write.roomToken(), OutboundEvent.of(Events.NEW_MESSAGE, write.dto()), null);
     }
 
     @Override
@@ -252,9 +264,21 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
         });
     }
 
+    /**
+     * Completes once everything queued before it is stored and broadcast: a socket's sends that
+     * arrived before its leave are in its room's history, and acknowledged, before its session ends.
+     */
+    public CompletableFuture<Void> afterPendingWrites() {
+        return writer.inOrder(() -> null);
+    }
+
     /** Drops a room's in-memory history (its room is gone). */
     public void forgetRoom(long roomId) {
-        writer.inOrder(() -> recent.remove(roomId));
+        writer.inOrder(() -> {
+            recent.remove(roomId);
+            writer.forgetRoom(roomId);
+            return null;
+        });
     }
 
     /**
@@ -284,7 +308,7 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
                     recent.remove(session.roomId()); // reload lazily so the window stays full
                 }
             }
-            broadcaster.messageDeleted(session.roomToken(), messageId);
+            bus.publish(session.roomToken(), OutboundEvent.of(Events.MESSAGE_DELETED, new MessageDeleted(messageId)), null);
             return files;
         });
     }

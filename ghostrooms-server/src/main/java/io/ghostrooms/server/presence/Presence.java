@@ -2,29 +2,29 @@ package io.ghostrooms.server.presence;
 
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.common.Names;
 import io.ghostrooms.server.sessions.SessionContext;
+import io.ghostrooms.server.transport.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Who is connected, who is in which room, and the global usernames, all in memory. Membership
  * lookups and changes are O(1); participant lists are built from the room's own ordered map.
  */
 public final class Presence {
-    private final ConcurrentHashMap<UUID, SocketState> sockets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, SocketState> sockets = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, UUID> usernames = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perIp = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> usernames = new ConcurrentHashMap<>();
     /** Sockets that disconnected lately: a late event must not bring their state back. */
-    private final com.github.benmanes.caffeine.cache.Cache<UUID, Boolean> gone =
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> gone =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(2))
                     .maximumSize(1_000_000).build();
 
@@ -33,7 +33,7 @@ public final class Presence {
         final long roomId;
         final Instant expiresAt;
         final boolean isPublic;
-        final LinkedHashMap<UUID, SocketState> members = new LinkedHashMap<>();
+        final LinkedHashMap<String, SocketState> members = new LinkedHashMap<>();
 
         Room(SessionContext session) {
             this.roomId = session.roomId();
@@ -51,34 +51,21 @@ public final class Presence {
      * first event can arrive on different HTTP connections and event loops, so an event may be
      * handled before the connect listener ran.
      */
-    public SocketState connect(UUID id, java.util.function.Function<UUID, SocketState> create) {
-        if (gone.getIfPresent(id) != null) {
+    public SocketState connect(Connection connection, Function<Connection, SocketState> create) {
+        if (gone.getIfPresent(connection.id()) != null) {
             return null;
         }
-        return sockets.computeIfAbsent(id, key -> {
-            SocketState state = create.apply(key);
-            perIp.computeIfAbsent(state.ip(), ip -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-            return state;
-        });
+        return sockets.computeIfAbsent(connection.id(), key -> create.apply(connection));
     }
 
-    /** Connected sockets from this address. */
-    public int connectionsFrom(String ip) {
-        java.util.concurrent.atomic.AtomicInteger n = perIp.get(ip);
-        return n == null ? 0 : n.get();
-    }
-
-    public SocketState socket(UUID id) {
+    public SocketState socket(String id) {
         return sockets.get(id);
     }
 
     /** Forgets a socket and its username; the caller leaves its room first. */
-    public SocketState disconnect(UUID id) {
+    public SocketState disconnect(String id) {
         gone.put(id, Boolean.TRUE);
         SocketState state = sockets.remove(id);
-        if (state != null) {
-            perIp.computeIfPresent(state.ip(), (ip, n) -> n.decrementAndGet() <= 0 ? null : n);
-        }
         if (state != null && state.username() != null) {
             usernames.remove(key(state.username()), id);
         }
@@ -158,15 +145,21 @@ public final class Presence {
         return after;
     }
 
-    /** Empties a room (it closed): returns the sockets that were in it, now in no room. */
-    public List<SocketState> closeRoom(String token) {
-        Room room = rooms.remove(token);
-        if (room == null) {
+    /**
+     * Empties a room the server ended: returns the sockets that were in it, now in no room. Only the
+     * room with that id: a DM token may already name a newer room.
+     */
+    public List<SocketState> closeRoom(String token, long roomId) {
+        Room room = rooms.get(token);
+        if (room == null || room.roomId != roomId || !rooms.remove(token, room)) {
             return List.of();
         }
         synchronized (room) {
             List<SocketState> members = new ArrayList<>(room.members.values());
-            members.forEach(m -> m.session(null));
+            members.forEach(m -> {
+                m.session(null);
+                m.sessionEndedByServer(true);
+            });
             room.members.clear();
             return members;
         }
@@ -215,7 +208,7 @@ public final class Presence {
     /** Claims a global username (case-insensitive) for the socket, releasing its previous one. */
     public void claimUsername(SocketState state, String username) {
         String wanted = key(username);
-        UUID holder = usernames.putIfAbsent(wanted, state.id());
+        String holder = usernames.putIfAbsent(wanted, state.id());
         if (holder != null && !holder.equals(state.id())) {
             throw new GhostRoomsException(ErrorCode.USERNAME_TAKEN);
         }
@@ -248,6 +241,6 @@ public final class Presence {
     }
 
     private static String key(String name) {
-        return name.toLowerCase(Locale.ROOT);
+        return Names.key(name);
     }
 }

@@ -1,34 +1,33 @@
 package io.ghostrooms.server.presence;
 
-import com.corundumstudio.socketio.SocketIOClient;
 import io.ghostrooms.server.common.SerialExecutor;
 import io.ghostrooms.server.sessions.SessionContext;
-import java.util.UUID;
+import io.ghostrooms.server.transport.Connection;
 
 /** What the server knows about one connected socket. Fields change only on its serial executor. */
 public final class SocketState {
-    private final SocketIOClient client;
+    private final Connection connection;
     private final SerialExecutor events;
     private volatile SessionContext session;
     private volatile String username;
+    /**
+     * True when the server ended the socket's last session (its room expired or closed): its
+     * heartbeat then answers SESSION_EXPIRED. A socket that never joined, or left by itself, is
+     * simply in no room, and its heartbeat is answered with nothing (the lobby sends them too).
+     */
+    private volatile boolean sessionEndedByServer;
 
-    public SocketState(SocketIOClient client, SerialExecutor events) {
-        this.client = client;
+    public SocketState(Connection connection, SerialExecutor events) {
+        this.connection = connection;
         this.events = events;
     }
 
-    /** The client's address, for per-IP limits. */
-    public String ip() {
-        return client.getRemoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() : "unknown";
+    public String id() {
+        return connection.id();
     }
 
-    public UUID id() {
-        return client.getSessionId();
-    }
-
-    public SocketIOClient client() {
-        return client;
+    public Connection connection() {
+        return connection;
     }
 
     public SerialExecutor events() {
@@ -42,6 +41,17 @@ public final class SocketState {
 
     void session(SessionContext session) {
         this.session = session;
+        if (session != null) {
+            this.sessionEndedByServer = false;
+        }
+    }
+
+    public boolean sessionEndedByServer() {
+        return sessionEndedByServer;
+    }
+
+    void sessionEndedByServer(boolean ended) {
+        this.sessionEndedByServer = ended;
     }
 
     public String username() {

@@ -2,12 +2,10 @@ package io.ghostrooms.server.presence;
 
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.common.Names;
 
-/** The global username rule: 2-20 characters after trimming, no control characters. */
+/** set_username's rule: the names rule, with the codes of the global username. */
 public final class Usernames {
-    public static final int MIN = 2;
-    public static final int MAX = 20;
-
     private Usernames() {
     }
 
@@ -16,13 +14,15 @@ public final class Usernames {
         if (name.isEmpty()) {
             throw new GhostRoomsException(ErrorCode.INVALID_USERNAME, "Username is required");
         }
-        if (name.codePoints().anyMatch(Character::isISOControl)) {
-            throw new GhostRoomsException(ErrorCode.INVALID_USERNAME, "Username contains control characters");
+        if (!Names.allowedCharacters(name)) {
+            throw new GhostRoomsException(ErrorCode.INVALID_USERNAME,
+                    "Username may hold letters, digits, spaces, '.', '_' and '-' only");
         }
-        if (name.length() < MIN) {
+        int length = Names.length(name);
+        if (length < Names.MIN) {
             throw new GhostRoomsException(ErrorCode.USERNAME_TOO_SHORT);
         }
-        if (name.length() > MAX) {
+        if (length > Names.MAX) {
             throw new GhostRoomsException(ErrorCode.USERNAME_TOO_LONG);
         }
         return name;

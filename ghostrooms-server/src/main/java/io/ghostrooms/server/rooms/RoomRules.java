@@ -2,14 +2,17 @@ package io.ghostrooms.server.rooms;
 
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.server.common.GhostRoomsException;
-import java.util.Locale;
+import io.ghostrooms.server.common.Names;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.regex.Pattern;
 
 /** Validation rules for room settings and nicknames. */
 public final class RoomRules {
     public static final int MAX_NAME_LENGTH = 100;
     public static final double MAX_TTL_HOURS = 168;
-    private static final Pattern NICKNAME = Pattern.compile("[\\p{L}\\p{N} ._-]{2,20}");
+    /** Members are warned when their room ends within this many seconds. */
+    public static final long WARNING_SECONDS = 300;
     private static final Pattern DM_NAME = Pattern.compile("[A-Za-z0-9_-]{6,}");
 
     private RoomRules() {
@@ -21,7 +24,8 @@ public final class RoomRules {
             throw new GhostRoomsException(ErrorCode.MISSING_NICKNAME);
         }
         String trimmed = raw.strip();
-        if (!NICKNAME.matcher(trimmed).matches()) {
+        int length = Names.length(trimmed);
+        if (length < Names.MIN || length > Names.MAX || !Names.allowedCharacters(trimmed)) {
             throw new GhostRoomsException(ErrorCode.INVALID_NICKNAME);
         }
         return trimmed;
@@ -29,7 +33,7 @@ public final class RoomRules {
 
     /** The case-insensitive key nicknames are unique by within a room. */
     public static String nicknameKey(String nickname) {
-        return nickname.toLowerCase(Locale.ROOT);
+        return Names.key(nickname);
     }
 
     public static double ttlHours(Double requested, double fallback) {
@@ -62,5 +66,10 @@ public final class RoomRules {
                     "a DM room needs a name of at least 6 characters of letters, digits, '_' or '-'");
         }
         return name;
+    }
+
+    /** Whole seconds until the end, rounded up (a room ending in 0.2 s has 1 s left), never negative. */
+    public static long secondsLeft(Instant now, Instant expiresAt) {
+        return Math.max(0, (Duration.between(now, expiresAt).toMillis() + 999) / 1000);
     }
 }

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.ghostrooms.persistence.Database;
 import io.ghostrooms.persistence.attachments.AttachmentDao;
-import io.ghostrooms.persistence.rooms.PublicRoomRow;
 import io.ghostrooms.persistence.rooms.RoomDao;
 import io.ghostrooms.persistence.rooms.RoomRow;
 import io.ghostrooms.persistence.sessions.MembershipDao;
@@ -13,7 +12,6 @@ import io.ghostrooms.protocol.Timestamps;
 import io.ghostrooms.protocol.rest.CreateRoomRequest;
 import io.ghostrooms.protocol.rest.CreatedRoom;
 import io.ghostrooms.protocol.rest.JoinedRoom;
-import io.ghostrooms.protocol.rest.PublicRoom;
 import io.ghostrooms.protocol.rest.RoomInfo;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
@@ -31,7 +29,6 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** Rules of rooms: creation, lookup, capacity, nickname uniqueness and the public list. */
 public final class RoomService {
-    private static final int PUBLIC_LIST_LIMIT = 100;
     private static final int DM_CAPACITY = 2;
 
     private final Database database;
@@ -58,14 +55,14 @@ public final class RoomService {
     }
 
     public RoomService(Database database, Config config, Tokens tokens, Clock clock, SessionService sessions,
-                       RoomsChangedListener listener) {
+                       RateLimiter createLimiter, RoomsChangedListener listener) {
         this.database = database;
         this.config = config;
         this.tokens = tokens;
         this.clock = clock;
         this.sessions = sessions;
         this.listener = listener;
-        this.createLimiter = new RateLimiter(config.rateLimitRoomCreatePerHour(), Duration.ofHours(1));
+        this.createLimiter = createLimiter;
     }
 
     public CreatedRoom create(CreateRoomRequest request, String clientIp) {
@@ -194,7 +191,12 @@ public final class RoomService {
 
     /** Expired rooms, oldest expiry first, at most {@code limit}. */
     public List<RoomRow> expiredRooms(int limit) {
-        return database.dao(RoomDao.class).findExpired(clock.instant(), limit);
+        return endingBy(clock.instant(), limit);
+    }
+
+    /** Rooms that end at or before {@code at}, soonest first, at most {@code limit}. */
+    public List<RoomRow> endingBy(Instant at, int limit) {
+        return database.dao(RoomDao.class).findExpired(at, limit);
     }
 
     /**
@@ -207,13 +209,5 @@ public final class RoomService {
             handle.attach(RoomDao.class).delete(roomId);
             return files;
         });
-    }
-
-    public List<PublicRoom> listPublic() {
-        List<PublicRoomRow> rows = database.dao(RoomDao.class).listActivePublic(clock.instant(), PUBLIC_LIST_LIMIT);
-        return rows.stream()
-                .map(r -> new PublicRoom(r.token(), r.name(), r.participantCount(), Timestamps.format(r.expiresAt()),
-                        Timestamps.format(r.createdAt())))
-                .toList();
     }
 }

@@ -1,11 +1,15 @@
 package io.ghostrooms.server.socket;
 
+import static io.ghostrooms.server.common.JsonFields.object;
+import static io.ghostrooms.server.common.JsonFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.socket.AttachmentDto;
 import io.ghostrooms.protocol.socket.JoinRoomPayload;
 import io.ghostrooms.protocol.socket.SendMessagePayload;
 import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.files.Attachments;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,8 +38,9 @@ final class Payloads {
             if (!list.isArray()) {
                 throw new GhostRoomsException(ErrorCode.MISSING_ATTACHMENT, "attachments must be a list");
             }
-            if (list.size() > 100) {
-                throw new GhostRoomsException(ErrorCode.INVALID_ATTACHMENT);
+            if (list.size() > Attachments.MAX_PER_MESSAGE) {
+                throw new GhostRoomsException(ErrorCode.INVALID_ATTACHMENT,
+                        "At most " + Attachments.MAX_PER_MESSAGE + " attachments");
             }
             attachments = new ArrayList<>(list.size());
             for (JsonNode a : list) {
@@ -67,24 +72,5 @@ final class Payloads {
             throw new GhostRoomsException(ErrorCode.INVALID_USERNAME, "Username is required");
         }
         return name;
-    }
-
-    private static JsonNode object(JsonNode data, ErrorCode code) {
-        if (data == null || !data.isObject()) {
-            throw new GhostRoomsException(code, "Payload must be an object");
-        }
-        return data;
-    }
-
-    /** The field's text; null when absent or JSON null; the code when it is another type. */
-    private static String text(JsonNode o, String field, ErrorCode code) {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new GhostRoomsException(code, field + " must be a string");
-        }
-        return v.textValue();
     }
 }

@@ -1,137 +1,122 @@
 package io.ghostrooms.server.socket;
 
-import com.corundumstudio.socketio.AckRequest;
-import com.corundumstudio.socketio.SocketIOClient;
-import com.corundumstudio.socketio.SocketIOServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.Events;
 import io.ghostrooms.protocol.socket.ActiveUsers;
 import io.ghostrooms.protocol.socket.JoinRoomPayload;
-import io.ghostrooms.protocol.socket.ParticipantChange;
 import io.ghostrooms.protocol.socket.PublicRoomsUpdate;
-import io.ghostrooms.protocol.socket.RoomJoined;
-import io.ghostrooms.protocol.socket.RoomLeft;
 import io.ghostrooms.protocol.socket.SendAck;
+import io.ghostrooms.protocol.socket.SocketError;
 import io.ghostrooms.protocol.socket.UsernameSet;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.common.RateLimiter;
 import io.ghostrooms.server.common.SerialExecutor;
 import io.ghostrooms.server.files.FileService;
-import io.ghostrooms.server.jobs.RoomLifecycle;
 import io.ghostrooms.server.messages.MessageService;
-import io.ghostrooms.server.presence.Participants;
 import io.ghostrooms.server.presence.Presence;
 import io.ghostrooms.server.presence.SocketState;
 import io.ghostrooms.server.presence.Usernames;
-import io.ghostrooms.server.rooms.RoomService;
+import io.ghostrooms.server.rooms.GlobalBroadcasts;
+import io.ghostrooms.server.rooms.MembershipService;
+import io.ghostrooms.server.rooms.PublicRooms;
 import io.ghostrooms.server.sessions.SessionContext;
-import io.ghostrooms.server.sessions.SessionService;
+import io.ghostrooms.server.transport.Ack;
+import io.ghostrooms.server.transport.Connection;
+import io.ghostrooms.server.transport.SocketListener;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The Socket.IO events of the contract. Listeners run on Netty event loops, so each event is only
- * handed to its socket's serial executor (worker pool); handlers translate payloads to service calls
- * and results or errors to events.
+ * The Socket.IO events of the contract: each is handed to its socket's serial executor (so one
+ * socket's events are handled in the order it sent them, off the event loops), its payload read
+ * into the contract's records, the service called, and its result or error put on the wire.
  */
-public final class SocketGateway {
-    private static final Logger log = LoggerFactory.getLogger(SocketGateway.class);
+public final class SocketGateway implements SocketListener {
     private static final int MAX_PENDING_EVENTS_PER_SOCKET = 256;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private final Presence presence;
-    private final RoomService rooms;
-    private final SessionService sessions;
-    private final MessageService messages;
-    private final FileService files;
-    private final RoomLifecycle lifecycle;
-    private final GlobalBroadcasts globals;
-    private final SocketNotifier notifier;
-    private final Executor workers;
-    /** Every event counts, not only messages: one socket cannot keep the worker pool busy. */
-    private final io.ghostrooms.server.common.RateLimiter eventLimiter;
-
-    public SocketGateway(Presence presence, RoomService rooms, SessionService sessions, MessageService messages,
-                         FileService files, RoomLifecycle lifecycle, GlobalBroadcasts globals,
-                         SocketNotifier notifier, Executor workers, int eventsPerMinute) {
-        this.eventLimiter = new io.ghostrooms.server.common.RateLimiter(eventsPerMinute, java.time.Duration.ofMinutes(1));
-        this.presence = presence;
-        this.rooms = rooms;
-        this.sessions = sessions;
-        this.messages = messages;
-        this.files = files;
-        this.lifecycle = lifecycle;
-        this.globals = globals;
-        this.notifier = notifier;
-        this.workers = workers;
-    }
-
-    public void register(SocketIOServer server) {
-        server.addConnectListener(this::onConnect);
-        server.addDisconnectListener(this::onDisconnect);
-        on(server, Events.SET_USERNAME, (state, data, ack) -> setUsername(state, data));
-        on(server, Events.GET_ACTIVE_USERS, (state, data, ack) -> {
-            notifier.toClient(state.client(), Events.ACTIVE_USERS, new ActiveUsers(presence.activeUsers()));
-            return DONE;
-        });
-        on(server, Events.GET_PUBLIC_ROOMS, (state, data, ack) -> {
-            notifier.toClient(state.client(), Events.PUBLIC_ROOMS_UPDATE, new PublicRoomsUpdate(rooms.listPublic()));
-            return DONE;
-        });
-        on(server, Events.JOIN_ROOM, (state, data, ack) -> joinRoom(state, data));
-        on(server, Events.SEND_MESSAGE, this::sendMessage);
-        on(server, Events.DELETE_MESSAGE, (state, data, ack) -> deleteMessage(state, data));
-        on(server, Events.LEAVE_ROOM, (state, data, ack) -> {
-            leave(state, true);
-            return DONE;
-        });
-        on(server, Events.HEARTBEAT, (state, data, ack) -> heartbeat(state));
-    }
-
     @FunctionalInterface
     private interface Handler {
-        CompletionStage<?> handle(SocketState state, JsonNode data, AckRequest ack);
+        CompletionStage<?> handle(SocketState state, JsonNode data, Ack ack);
     }
 
-    /** netty-socketio calls this once the handshake request has been fully handled. */
-    private void onConnect(SocketIOClient client) {
-        HandshakeHeaders.keepOnlyOrigin(client.getHandshakeData().getHttpHeaders());
-        stateOf(client);
+    private final Presence presence;
+    private final MembershipService membership;
+    private final MessageService messages;
+    private final FileService files;
+    private final PublicRooms publicRooms;
+    private final GlobalBroadcasts globals;
+    private final Executor workers;
+    /** Every event counts, not only messages: one socket cannot keep the worker pool busy. */
+    private final RateLimiter eventLimiter;
+    private final Map<String, Handler> handlers;
+
+    public SocketGateway(Presence presence, MembershipService membership, MessageService messages, FileService files,
+                         PublicRooms publicRooms, GlobalBroadcasts globals, Executor workers, RateLimiter eventLimiter) {
+        this.presence = presence;
+        this.membership = membership;
+        this.messages = messages;
+        this.files = files;
+        this.publicRooms = publicRooms;
+        this.globals = globals;
+        this.workers = workers;
+        this.eventLimiter = eventLimiter;
+        this.handlers = Map.of(
+                Events.SET_USERNAME, (state, data, ack) -> setUsername(state, data),
+                Events.GET_ACTIVE_USERS, (state, data, ack) -> reply(state, Events.ACTIVE_USERS,
+                        new ActiveUsers(presence.activeUsers())),
+                Events.GET_PUBLIC_ROOMS, (state, data, ack) -> reply(state, Events.PUBLIC_ROOMS_UPDATE,
+                        new PublicRoomsUpdate(publicRooms.list())),
+                Events.JOIN_ROOM, (state, data, ack) -> joinRoom(state, data),
+                Events.SEND_MESSAGE, this::sendMessage,
+                Events.DELETE_MESSAGE, (state, data, ack) -> deleteMessage(state, data),
+                Events.LEAVE_ROOM, (state, data, ack) -> membership.leave(state, true),
+                Events.HEARTBEAT, (state, data, ack) -> {
+                    membership.heartbeat(state);
+                    return DONE;
+                });
     }
 
-    private SocketState stateOf(SocketIOClient client) {
-        return presence.connect(client.getSessionId(),
-                id -> new SocketState(client, new SerialExecutor(workers, MAX_PENDING_EVENTS_PER_SOCKET)));
+    @Override
+    public Set<String> events() {
+        return handlers.keySet();
     }
 
-    /** Registers a listener that only queues the work on the socket's serial executor. */
-    private void on(SocketIOServer server, String event, Handler handler) {
-        server.addEventListener(event, JsonNode.class, (client, data, ack) -> {
-            SocketState state = stateOf(client);
-            if (state == null) {
-                return;
-            }
-            try {
-                eventLimiter.acquire(state.id().toString());
-            } catch (GhostRoomsException e) {
-                reportError(state, ack, e);
-                return;
-            }
-            try {
-                state.events().submit(() -> run(state, event, handler, data, ack));
-            } catch (RejectedExecutionException e) {
-                reportError(state, ack, new GhostRoomsException(ErrorCode.SERVER_BUSY));
-            }
-        });
+    @Override
+    public void connected(Connection connection) {
+        stateOf(connection);
     }
 
-    private CompletionStage<?> run(SocketState state, String event, Handler handler, JsonNode data, AckRequest ack) {
+    private SocketState stateOf(Connection connection) {
+        return presence.connect(connection,
+                c -> new SocketState(c, new SerialExecutor(workers, MAX_PENDING_EVENTS_PER_SOCKET)));
+    }
+
+    /** On the event loop: only counts the event and queues it. */
+    @Override
+    public void event(Connection connection, String event, JsonNode data, Ack ack) {
+        Handler handler = handlers.get(event);
+        SocketState state = stateOf(connection);
+        if (handler == null || state == null) {
+            return;
+        }
+        try {
+            eventLimiter.acquire(state.id());
+            state.events().submit(() -> run(state, handler, data, ack));
+        } catch (GhostRoomsException e) {
+            reportError(state, ack, e);
+        } catch (RejectedExecutionException e) {
+            reportError(state, ack, new GhostRoomsException(ErrorCode.SERVER_BUSY));
+        }
+    }
+
+    private CompletionStage<?> run(SocketState state, Handler handler, JsonNode data, Ack ack) {
         CompletionStage<?> stage;
         try {
             stage = handler.handle(state, data, ack);
@@ -146,67 +131,34 @@ public final class SocketGateway {
     }
 
     /** With an ack callback the error goes to the ack ({ok:false}); without one, as an error event. */
-    private void reportError(SocketState state, AckRequest ack, GhostRoomsException error) {
-        if (ack != null && ack.isAckRequested()) {
-            ack.sendAckData(SendAck.failed(SocketNotifier.toWire(error)));
+    private static void reportError(SocketState state, Ack ack, GhostRoomsException error) {
+        SocketError wire = new SocketError(error.getMessage(), error.code().name());
+        if (ack.requested()) {
+            ack.send(SendAck.failed(wire));
         } else {
-            notifier.error(state.client(), error);
+            state.connection().send(Events.ERROR, wire);
         }
+    }
+
+    private static CompletionStage<?> reply(SocketState state, String event, Object payload) {
+        state.connection().send(event, payload);
+        return DONE;
     }
 
     private CompletionStage<?> setUsername(SocketState state, JsonNode data) {
         String username = Usernames.validate(Payloads.username(data));
         presence.claimUsername(state, username);
-        notifier.toClient(state.client(), Events.USERNAME_SET, new UsernameSet(username));
+        state.connection().send(Events.USERNAME_SET, new UsernameSet(username));
         globals.activeUsersChanged();
         return DONE;
     }
 
     private CompletionStage<?> joinRoom(SocketState state, JsonNode data) {
         JoinRoomPayload payload = Payloads.joinRoom(data);
-        if (payload.roomToken() == null) {
-            throw new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND);
-        }
-        rooms.activeRoom(payload.roomToken());
-        if (payload.sessionToken() == null) {
-            throw new GhostRoomsException(ErrorCode.INVALID_SESSION);
-        }
-        SessionContext session = sessions.authenticate(payload.sessionToken(), ErrorCode.INVALID_SESSION);
-        if (!session.roomToken().equals(payload.roomToken())) {
-            throw new GhostRoomsException(ErrorCode.INVALID_SESSION);
-        }
-        SessionContext current = state.session();
-        if (current != null && current.sessionId() == session.sessionId()) {
-            return DONE;
-        }
-        if (current != null) {
-            leave(state, true);
-        }
-        String token = session.roomToken();
-        return messages.joinInOrder(session.roomId(), history -> {
-            SocketState replaced = presence.join(state, session);
-            if (replaced != null) {
-                replaced.client().leaveRoom(token);
-            }
-            state.client().joinRoom(token);
-            Participants now = presence.participants(token);
-            notifier.toClient(state.client(), Events.ROOM_JOINED,
-                    new RoomJoined(token, now.count(), now.nicknames(), history));
-            if (replaced == null) {
-                notifier.toRoomExcept(token, state.client(), Events.USER_JOINED,
-                        new ParticipantChange(session.nickname(), now.count(), now.nicknames()));
-            }
-        }).thenRun(() -> {
-            sessions.touch(session.sessionId());
-            globals.activeUsersChanged();
-            if (session.roomIsPublic()) {
-                globals.publicRoomsChanged();
-            }
-            lifecycle.joined(state, session);
-        });
+        return membership.join(state, payload.roomToken(), payload.sessionToken());
     }
 
-    private CompletionStage<?> sendMessage(SocketState state, JsonNode data, AckRequest ack) {
+    private CompletionStage<?> sendMessage(SocketState state, JsonNode data, Ack ack) {
         SessionContext session = state.session();
         if (session == null) {
             throw new GhostRoomsException(ErrorCode.NOT_IN_ROOM);
@@ -214,11 +166,12 @@ public final class SocketGateway {
         messages.send(session, Payloads.sendMessage(data)).whenComplete((message, failure) -> {
             if (failure != null) {
                 reportError(state, ack, Failures.translate(failure));
-            } else if (ack != null && ack.isAckRequested()) {
-                ack.sendAckData(SendAck.ok(message));
+            } else if (ack.requested()) {
+                ack.send(SendAck.ok(message));
             }
         });
-        // The next event may start now: the writer queue keeps this socket's messages in order.
+        // The next event may start now: the writer queue keeps this socket's messages in order,
+        // and a leave waits for them to be stored.
         return DONE;
     }
 
@@ -230,66 +183,17 @@ public final class SocketGateway {
         return messages.delete(session, Payloads.messageId(data)).thenAccept(files::deleteStoredLater);
     }
 
-    private CompletionStage<?> heartbeat(SocketState state) {
-        SessionContext session = state.session();
-        if (session == null || lifecycle.isExpired(session)) {
-            throw new GhostRoomsException(ErrorCode.SESSION_EXPIRED);
-        }
-        sessions.touch(session.sessionId());
-        return DONE;
-    }
-
-    /** leave_room and disconnect: tell the others, end the session. */
-    private void leave(SocketState state, boolean tellLeaver) {
-        SessionContext session = state.session();
-        if (session == null) {
-            return;
-        }
-        Participants after = presence.leave(state);
-        if (after == null) {
-            return;
-        }
-        String token = session.roomToken();
-        state.client().leaveRoom(token);
-        notifier.toRoom(token, Events.USER_LEFT,
-                new ParticipantChange(session.nickname(), after.count(), after.nicknames()));
-        if (tellLeaver) {
-            notifier.toClient(state.client(), Events.ROOM_LEFT, new RoomLeft(session.nickname()));
-        }
-        try {
-            sessions.end(session.sessionId());
-        } catch (RuntimeException e) {
-            Failures.translate(e);
-        }
-        globals.activeUsersChanged();
-        if (session.roomIsPublic()) {
-            globals.publicRoomsChanged();
-        }
-    }
-
-    private void onDisconnect(SocketIOClient client) {
-        SocketState state = presence.socket(client.getSessionId());
+    @Override
+    public void disconnected(Connection connection) {
+        SocketState state = presence.socket(connection.id());
         if (state == null) {
-            presence.disconnect(client.getSessionId());
+            membership.forget(connection.id());
             return;
         }
-        Function<Void, Void> finish = v -> {
-            presence.disconnect(client.getSessionId());
-            globals.activeUsersChanged();
-            return null;
-        };
         try {
-            state.events().submit(() -> {
-                try {
-                    leave(state, false);
-                } catch (RuntimeException e) {
-                    log.warn("leave on disconnect failed ({})", Failures.describe(e));
-                }
-                finish.apply(null);
-                return DONE;
-            });
+            state.events().submit(() -> membership.disconnect(state));
         } catch (RejectedExecutionException e) {
-            finish.apply(null);
+            membership.forget(connection.id());
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ghostrooms.persistence.Database;
 import io.ghostrooms.protocol.rest.UploadResponse;
+import io.ghostrooms.server.common.RateLimits;
 import io.ghostrooms.server.MovableClock;
 import io.ghostrooms.server.config.Config;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ class FileServiceTest {
         database = Database.open(config.database(), 2);
         store = new LocalFileStore(dir, PUBLIC_URL);
         registry = new UploadRegistry();
-        uploads = new UploadService(database, store, registry, config, clock);
+        uploads = new UploadService(database, store, registry, config, clock, RateLimits.from(config).uploads());
         files = new FileService(database, store, registry, clock, Runnable::run);
     }
 

@@ -9,6 +9,7 @@ import io.ghostrooms.persistence.rooms.RoomDao;
 import io.ghostrooms.persistence.rooms.RoomRow;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.rest.CreateRoomRequest;
+import io.ghostrooms.server.common.RateLimits;
 import io.ghostrooms.server.JdbiStatements;
 import io.ghostrooms.server.MovableClock;
 import io.ghostrooms.server.common.GhostRoomsException;
@@ -33,7 +34,8 @@ class RoomServiceTest {
     void setUp() {
         Config config = Config.from(Map.of());
         database = Database.open(config.database(), 2);
-        rooms = new RoomService(database, config, new Tokens(), clock, new SessionService(database, clock), () -> { });
+        rooms = new RoomService(database, config, new Tokens(), clock, new SessionService(database, clock),
+                RateLimits.from(config).roomCreations(), () -> { });
     }
 
     @AfterEach

@@ -1,4 +1,4 @@
-package io.ghostrooms.server;
+package io.ghostrooms.server.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +9,7 @@ import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
 import com.corundumstudio.socketio.transport.NamespaceClient;
+import io.ghostrooms.server.TestServer;
 import io.netty.channel.ChannelPipeline;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,7 +84,7 @@ class WebSocketConnectionTest {
     }
 
     private static NamespaceClient onlyClient() {
-        List<SocketIOClient> clients = List.copyOf(server.server().socketClients());
+        List<SocketIOClient> clients = List.copyOf(server.server().transport().socketClients());
         assertEquals(1, clients.size());
         return (NamespaceClient) clients.get(0);
     }

@@ -1,4 +1,4 @@
-package io.ghostrooms.server.socket;
+package io.ghostrooms.server.rooms;
 
 import io.ghostrooms.protocol.Events;
 import io.ghostrooms.protocol.rest.PublicRoom;
@@ -6,7 +6,8 @@ import io.ghostrooms.protocol.socket.ActiveUsers;
 import io.ghostrooms.protocol.socket.PublicRoomsUpdate;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.presence.Presence;
-import io.ghostrooms.server.rooms.RoomService;
+import io.ghostrooms.server.transport.Broadcasts;
+import io.ghostrooms.server.transport.OutboundEvent;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -20,18 +21,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class GlobalBroadcasts implements RoomService.RoomsChangedListener {
     private static final Logger log = LoggerFactory.getLogger(GlobalBroadcasts.class);
-    private final SocketNotifier notifier;
+    private final Broadcasts everyone;
     private final Presence presence;
-    private final RoomService rooms;
+    private final PublicRooms publicRooms;
     private final AtomicBoolean publicRoomsDirty = new AtomicBoolean(true);
     private final AtomicBoolean activeUsersDirty = new AtomicBoolean(true);
     private volatile List<PublicRoom> lastPublicRooms;
     private volatile List<String> lastActiveUsers;
 
-    public GlobalBroadcasts(SocketNotifier notifier, Presence presence, RoomService rooms) {
-        this.notifier = notifier;
+    public GlobalBroadcasts(Broadcasts everyone, Presence presence, PublicRooms publicRooms) {
+        this.everyone = everyone;
         this.presence = presence;
-        this.rooms = rooms;
+        this.publicRooms = publicRooms;
     }
 
     @Override
@@ -50,7 +51,7 @@ public final class GlobalBroadcasts implements RoomService.RoomsChangedListener 
                 List<String> users = presence.activeUsers();
                 if (!users.equals(lastActiveUsers)) {
                     lastActiveUsers = users;
-                    notifier.toAll(Events.ACTIVE_USERS, new ActiveUsers(users));
+                    everyone.toEveryone(OutboundEvent.of(Events.ACTIVE_USERS, new ActiveUsers(users)));
                 }
             }
             if (publicRoomsDirty.getAndSet(false)) {
@@ -75,10 +76,10 @@ public final class GlobalBroadcasts implements RoomService.RoomsChangedListener 
             lastPublicRooms = null;
             return;
         }
-        List<PublicRoom> current = rooms.listPublic();
+        List<PublicRoom> current = publicRooms.list();
         if (always || !current.equals(lastPublicRooms)) {
             lastPublicRooms = current;
-            notifier.toAll(Events.PUBLIC_ROOMS_UPDATE, new PublicRoomsUpdate(current));
+            everyone.toEveryone(OutboundEvent.of(Events.PUBLIC_ROOMS_UPDATE, new PublicRoomsUpdate(current)));
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.ghostrooms.server.socket;
+package io.ghostrooms.server.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,7 +1,6 @@
-package io.ghostrooms.server.socket;
+package io.ghostrooms.server.transport;
 
 import com.corundumstudio.socketio.SocketIOClient;
-import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.messages.PacketsMessage;
@@ -46,7 +45,7 @@ import java.util.function.Function;
  * Engine.IO's 400 "Session ID unknown".
  */
 @Sharable
-public final class TransportGuard extends ChannelDuplexHandler {
+final class TransportGuard extends ChannelDuplexHandler {
     private static final String UNKNOWN_SESSION = "{\"code\":1,\"message\":\"Session ID unknown\"}";
     private static final String BAD_REQUEST = "{\"code\":3,\"message\":\"Bad request\"}";
 
@@ -58,9 +57,6 @@ public final class TransportGuard extends ChannelDuplexHandler {
         this.clients = clients;
     }
 
-    public static TransportGuard forServer(String socketPath, SocketIOServer server) {
-        return new TransportGuard(socketPath, server::getClient);
-    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {

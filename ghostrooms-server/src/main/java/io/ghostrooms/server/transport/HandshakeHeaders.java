@@ -1,4 +1,4 @@
-package io.ghostrooms.server.socket;
+package io.ghostrooms.server.transport;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -10,7 +10,7 @@ import java.util.List;
  * established the rest (cookies, user agent, websocket keys: ~1 KB per connection from a script,
  * more from a browser) is memory held for nothing, and data about the user we have no use for.
  */
-public final class HandshakeHeaders {
+final class HandshakeHeaders {
     private HandshakeHeaders() {
     }
 

@@ -1,4 +1,4 @@
-package io.ghostrooms.server.http;
+package io.ghostrooms.server.transport;
 
 import io.ghostrooms.server.common.Failures;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * input, and leave the request unanswered on an open connection.
  */
 @Sharable
-public final class UnhandledFailureCloser extends ChannelInboundHandlerAdapter {
-    private static final Logger log = LoggerFactory.getLogger("io.ghostrooms.server.socket.Errors");
+final class UnhandledFailureCloser extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger("io.ghostrooms.server.transport.Errors");
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {

@@ -1,7 +1,6 @@
-package io.ghostrooms.server.socket;
+package io.ghostrooms.server.transport;
 
 import com.corundumstudio.socketio.SocketIOClient;
-import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.protocol.Packet;
@@ -32,7 +31,7 @@ import java.util.function.Function;
  * transport every 100 ms until the client has upgraded (or the upgrade timeout passes).
  */
 @Sharable
-public final class UpgradeProbeNudge extends ChannelInboundHandlerAdapter {
+final class UpgradeProbeNudge extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<UUID> SESSION = AttributeKey.valueOf("ghostroomsUpgradeSession");
     private static final long INTERVAL_MS = 100;
 
@@ -44,9 +43,6 @@ public final class UpgradeProbeNudge extends ChannelInboundHandlerAdapter {
         this.timeoutMs = timeoutMs;
     }
 
-    public static UpgradeProbeNudge forServer(SocketIOServer server, long timeoutMs) {
-        return new UpgradeProbeNudge(server::getClient, timeoutMs);
-    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {

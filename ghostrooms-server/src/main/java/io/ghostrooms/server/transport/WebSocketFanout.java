@@ -1,4 +1,4 @@
-package io.ghostrooms.server.socket;
+package io.ghostrooms.server.transport;
 
 import com.corundumstudio.socketio.SocketIOClient;
 import io.netty.buffer.ByteBuf;

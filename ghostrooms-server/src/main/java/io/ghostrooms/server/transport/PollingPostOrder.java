@@ -1,4 +1,4 @@
-package io.ghostrooms.server.socket;
+package io.ghostrooms.server.transport;
 
 import com.corundumstudio.socketio.messages.XHRPostMessage;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -24,7 +24,7 @@ import io.netty.util.AttributeKey;
  * and closes for failures go through the channel.
  */
 @Sharable
-public final class PollingPostOrder extends ChannelOutboundHandlerAdapter {
+final class PollingPostOrder extends ChannelOutboundHandlerAdapter {
     private static final AttributeKey<HeldAnswer> HELD = AttributeKey.valueOf("ghostroomsHeldPostAnswer");
 
     private record HeldAnswer(XHRPostMessage message, ChannelPromise promise) {

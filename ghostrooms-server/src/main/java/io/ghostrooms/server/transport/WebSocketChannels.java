@@ -1,4 +1,4 @@
-package io.ghostrooms.server.socket;
+package io.ghostrooms.server.transport;
 
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.Transport;
@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * handler context (some a handler of its own) in memory, and every frame a pass through them.
  */
 @Sharable
-public final class WebSocketChannels extends ChannelOutboundHandlerAdapter {
+final class WebSocketChannels extends ChannelOutboundHandlerAdapter {
     private final Map<UUID, Channel> bySession = new ConcurrentHashMap<>();
     private final List<String> httpOnlyHandlers;
 

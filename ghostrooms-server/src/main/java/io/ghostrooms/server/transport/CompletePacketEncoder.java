@@ -1,4 +1,4 @@
-package io.ghostrooms.server.socket;
+package io.ghostrooms.server.transport;
 
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.protocol.JsonSupport;
@@ -20,7 +20,7 @@ import java.util.Queue;
  * Here the queue handed to the encoder runs dry after {@code limit} packets, so the loop stops
  * before taking one it would not write; the rest wait for the next poll.
  */
-public final class CompletePacketEncoder extends PacketEncoder {
+final class CompletePacketEncoder extends PacketEncoder {
 
     public CompletePacketEncoder(Configuration configuration, JsonSupport jsonSupport) {
         super(configuration, jsonSupport);

@@ -1,4 +1,4 @@
-package io.ghostrooms.server.http;
+package io.ghostrooms.server.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * stalled uploads would otherwise be held forever. Live sockets are never idle this long: websocket
  * clients answer the 25 s ping, and a polling GET is answered within the ping interval.
  */
-public final class IdleConnectionCloser extends IdleStateHandler {
+final class IdleConnectionCloser extends IdleStateHandler {
     public IdleConnectionCloser(long idleSeconds) {
         super(idleSeconds, 0, 0, TimeUnit.SECONDS);
     }

@@ -1,4 +1,4 @@
-package io.ghostrooms.server.socket;
+package io.ghostrooms.server.transport;
 
 import com.corundumstudio.socketio.handler.ClientHead;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -29,7 +29,7 @@ import java.util.UUID;
  * session for a GET that has no sid yet.
  */
 @Sharable
-public final class PollingHandoff extends ChannelInboundHandlerAdapter {
+final class PollingHandoff extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<UUID> SESSION = AttributeKey.valueOf("ghostroomsPollingSession");
     private static final int STRIPES = 256;
 

@@ -1,0 +1,21 @@
+package io.ghostrooms.server.common;
+
+import io.ghostrooms.server.config.Config;
+import java.time.Duration;
+
+/**
+ * Every rate limiter of the server, built once from the configuration. One instance per limit, so
+ * that what the contract calls one budget is one counter whatever the transport: REST lookups and
+ * failed join_room attempts share {@link #lookups}.
+ */
+public record RateLimits(RateLimiter roomCreations, RateLimiter lookups, RateLimiter uploads, RateLimiter messages,
+                         RateLimiter socketEvents) {
+    public static RateLimits from(Config config) {
+        return new RateLimits(
+                new RateLimiter(config.rateLimitRoomCreatePerHour(), Duration.ofHours(1)),
+                new RateLimiter(config.rateLimitLookupsPerMinute(), Duration.ofMinutes(1)),
+                new RateLimiter(config.rateLimitUploadsPerHour(), Duration.ofHours(1)),
+                new RateLimiter(config.rateLimitMessagesPerMinute(), Duration.ofMinutes(1)),
+                new RateLimiter(config.rateLimitSocketEventsPerMinute(), Duration.ofMinutes(1)));
+    }
+}
