@@ -11,13 +11,15 @@ final class ClientConnection implements Connection {
     private static final int GONE = 2;
 
     private final SocketIOClient client;
+    private final SlowReaders slowReaders;
     private final String id;
     private final String ip;
     /** Whether this connection is counted against its IP's cap: connect and disconnect may race. */
     private final AtomicInteger counting = new AtomicInteger(NEW);
 
-    ClientConnection(SocketIOClient client) {
+    ClientConnection(SocketIOClient client, SlowReaders slowReaders) {
         this.client = client;
+        this.slowReaders = slowReaders;
         this.id = client.getSessionId().toString();
         this.ip = client.getRemoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress() : "unknown";
@@ -49,7 +51,9 @@ final class ClientConnection implements Connection {
 
     @Override
     public void send(String event, Object payload) {
-        client.sendEvent(event, payload);
+        if (slowReaders.admit(client)) {
+            client.sendEvent(event, payload);
+        }
     }
 
     @Override

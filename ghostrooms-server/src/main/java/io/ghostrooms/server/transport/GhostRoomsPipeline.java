@@ -42,9 +42,13 @@ import java.util.function.BooleanSupplier;
  *  ghostroomsPollingPostOrder  a polling POST's "ok" held until its events are queued
  *  ghostroomsUnhandledFailure  closes on failures nothing handled, logging the class only
  *  ghostroomsWebSocketChannels learns each websocket's channel; drops the HTTP-only stages then
+ *  ghostroomsSlowReaders  a websocket frame written while the outbound buffer is full closes the
+ *                   connection (last, so it is the first stage every frame passes: netty-socketio
+ *                   and the fan-out write frames from the channel's tail)
  * </pre>
  */
 final class GhostRoomsPipeline extends SocketIOChannelInitializer {
+    static final String SLOW_READERS = "ghostroomsSlowReaders";
     static final String IDLE = "ghostroomsIdle";
     static final String UPLOADS = "ghostroomsUpload";
     static final String BODY_LIMIT = "ghostroomsBodyLimit";
@@ -70,6 +74,7 @@ final class GhostRoomsPipeline extends SocketIOChannelInitializer {
     private final TransportGuard transportGuard;
     private final UpgradeProbeNudge upgradeNudge;
     private final WebSocketChannels websockets;
+    private final SlowReaders slowReaders;
     private final BooleanSupplier draining;
     private final PollingHandoff pollingHandoff = new PollingHandoff();
     private final PollingPostOrder pollingPostOrder = new PollingPostOrder();
@@ -84,7 +89,8 @@ final class GhostRoomsPipeline extends SocketIOChannelInitializer {
     private ChannelHandler encoder;
 
     GhostRoomsPipeline(TransportGuard transportGuard, UpgradeProbeNudge upgradeNudge, WebSocketChannels websockets,
-                       BooleanSupplier draining) {
+                       SlowReaders slowReaders, BooleanSupplier draining) {
+        this.slowReaders = slowReaders;
         this.transportGuard = transportGuard;
         this.upgradeNudge = upgradeNudge;
         this.websockets = websockets;
@@ -136,6 +142,7 @@ final class GhostRoomsPipeline extends SocketIOChannelInitializer {
             channel.close();
             return;
         }
+        channel.config().setWriteBufferWaterMark(SlowReaders.WATER_MARK);
         ChannelPipeline p = channel.pipeline();
         p.addLast(IDLE, new IdleConnectionCloser(IDLE_CONNECTION_SECONDS));
         p.addLast(HTTP_REQUEST_DECODER, new HttpRequestDecoder(configuration.getHttpDecoderConfig()));
@@ -161,5 +168,6 @@ final class GhostRoomsPipeline extends SocketIOChannelInitializer {
         p.addLast(POLLING_POST_ORDER, pollingPostOrder);
         p.addLast(UNHANDLED_FAILURE, unhandledFailures);
         p.addLast(WEBSOCKET_CHANNELS, websockets);
+        p.addLast(SLOW_READERS, slowReaders);
     }
 }

@@ -42,6 +42,7 @@ public final class SocketTransport implements Broadcasts {
     private final SocketIOServer server;
     private final WebSocketFanout fanout;
     private final GhostRoomsPipeline pipeline;
+    private final SlowReaders slowReaders = new SlowReaders();
     private final ConcurrentHashMap<UUID, ClientConnection> connections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
     /**
@@ -56,7 +57,7 @@ public final class SocketTransport implements Broadcasts {
         WebSocketChannels websockets = new WebSocketChannels(GhostRoomsPipeline.HTTP_ONLY);
         this.fanout = new WebSocketFanout(websockets, MAX_FRAME_BYTES, ByteBufAllocator.DEFAULT);
         this.pipeline = new GhostRoomsPipeline(new TransportGuard(SOCKET_PATH, server::getClient),
-                new UpgradeProbeNudge(server::getClient, UPGRADE_TIMEOUT_MS), websockets, () -> draining);
+                new UpgradeProbeNudge(server::getClient, UPGRADE_TIMEOUT_MS), websockets, slowReaders, () -> draining);
         releaseDefaultPipelineFactory(server);
         server.setPipelineFactory(pipeline);
     }
@@ -82,7 +83,7 @@ public final class SocketTransport implements Broadcasts {
         server.addDisconnectListener(client -> {
             ClientConnection connection = connections.remove(client.getSessionId());
             if (connection == null) {
-                connection = new ClientConnection(client);
+                connection = new ClientConnection(client, slowReaders);
             }
             if (connection.stopCounting()) {
                 perIp.computeIfPresent(connection.remoteIp(), (ip, n) -> n.decrementAndGet() <= 0 ? null : n);
@@ -100,7 +101,7 @@ public final class SocketTransport implements Broadcasts {
      * event loops, so a client may be seen first by an event: its connection is made then.
      */
     private ClientConnection connectionOf(SocketIOClient client) {
-        return connections.computeIfAbsent(client.getSessionId(), id -> new ClientConnection(client));
+        return connections.computeIfAbsent(client.getSessionId(), id -> new ClientConnection(client, slowReaders));
     }
 
     private static Ack ackOf(AckRequest request) {
@@ -191,7 +192,11 @@ public final class SocketTransport implements Broadcasts {
         }
         RawValue raw = new RawValue(event.json());
         fanout.send(clients, exceptId == null ? null : uuidOrNull(exceptId), frame.getBytes(StandardCharsets.UTF_8),
-                client -> client.sendEvent(event.name(), raw));
+                client -> {
+                    if (slowReaders.admit(client)) {
+                        client.sendEvent(event.name(), raw);
+                    }
+                });
     }
 
     private static UUID uuidOrNull(String id) {
@@ -200,6 +205,11 @@ public final class SocketTransport implements Broadcasts {
         } catch (IllegalArgumentException notOurs) {
             return null;
         }
+    }
+
+    /** Connections ended because they stopped reading, since start. */
+    public long slowReadersClosed() {
+        return slowReaders.closedSoFar();
     }
 
     /** Open Socket.IO connections from this address (the handshake cap). */
