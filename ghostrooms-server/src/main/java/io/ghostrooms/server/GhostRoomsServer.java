@@ -41,6 +41,9 @@ import io.ghostrooms.server.socket.SocketNotifier;
 import io.ghostrooms.server.socket.TransportGuard;
 import io.ghostrooms.server.socket.UpgradeProbeNudge;
 import io.ghostrooms.server.socket.WebSocketChannels;
+import io.ghostrooms.server.transport.FramingGuard;
+import io.ghostrooms.server.transport.PipelinedRequestGate;
+import io.ghostrooms.server.transport.StrictHttpRequestDecoder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.epoll.Epoll;
@@ -69,6 +72,9 @@ public final class GhostRoomsServer implements AutoCloseable {
     private static final String REST_HANDLER = "ghostroomsRest";
     private static final String POLLING_HANDOFF = "ghostroomsPollingHandoff";
     private static final String POLLING_POST_ORDER = "ghostroomsPollingPostOrder";
+    private static final String REQUEST_GATE = "ghostroomsRequestGate";
+    private static final String FRAMING_GUARD = "ghostroomsFramingGuard";
+    private static final String RESPONSE_WATCHER = "ghostroomsResponseWatcher";
     /**
      * The pipeline stages that only ever see HTTP requests or polling answers: dropped once a
      * connection has become a websocket. Not the idle closer, the transport guard (it also checks
@@ -76,7 +82,7 @@ public final class GhostRoomsServer implements AutoCloseable {
      */
     private static final List<String> HTTP_ONLY_HANDLERS = List.of(UPLOAD_HANDLER, BODY_LIMIT_HANDLER, REST_HANDLER,
             SocketIOChannelInitializer.AUTHORIZE_HANDLER, POLLING_HANDOFF, SocketIOChannelInitializer.XHR_POLLING_TRANSPORT,
-            SocketIOChannelInitializer.WRONG_URL_HANDLER, POLLING_POST_ORDER);
+            SocketIOChannelInitializer.WRONG_URL_HANDLER, POLLING_POST_ORDER, REQUEST_GATE, FRAMING_GUARD, RESPONSE_WATCHER);
 
     private final Config config;
     private final Database database;
@@ -137,10 +143,12 @@ public final class GhostRoomsServer implements AutoCloseable {
         socketServer.setPipelineFactory(new SocketIOChannelInitializer() {
             /** netty-socketio's encoder, but one that loses no packet of a busy poll (CompletePacketEncoder). */
             private EncoderHandler completeEncoder;
+            private io.netty.handler.codec.http.HttpDecoderConfig httpDecoderConfig;
 
             @Override
             public void start(Configuration configuration, NamespacesHub namespacesHub) {
                 super.start(configuration, namespacesHub);
+                httpDecoderConfig = configuration.getHttpDecoderConfig();
                 try {
                     completeEncoder = new EncoderHandler(configuration,
                             new CompletePacketEncoder(configuration, configuration.getJsonSupport()));
@@ -162,6 +170,12 @@ public final class GhostRoomsServer implements AutoCloseable {
             protected void addSocketioHandlers(ChannelPipeline pipeline) {
                 super.addSocketioHandlers(pipeline);
                 pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, completeEncoder);
+                // HTTP/1.1 framing (RFC 9112): unambiguous bodies, one request at a time, HEAD without body.
+                pipeline.replace(HTTP_REQUEST_DECODER, HTTP_REQUEST_DECODER, new StrictHttpRequestDecoder(httpDecoderConfig));
+                PipelinedRequestGate gate = new PipelinedRequestGate();
+                pipeline.addAfter(HTTP_REQUEST_DECODER, REQUEST_GATE, gate);
+                pipeline.addAfter(REQUEST_GATE, FRAMING_GUARD, new FramingGuard());
+                pipeline.addAfter(HTTP_ENCODER, RESPONSE_WATCHER, gate.responses());
                 pipeline.addFirst("ghostroomsIdle", new IdleConnectionCloser(IDLE_CONNECTION_SECONDS));
                 pipeline.addBefore(HTTP_AGGREGATOR, UPLOAD_HANDLER, new UploadHandler(uploads, cors, workers, rest));
                 pipeline.addBefore(HTTP_AGGREGATOR, BODY_LIMIT_HANDLER,
