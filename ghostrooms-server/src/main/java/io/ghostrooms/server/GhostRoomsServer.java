@@ -172,7 +172,7 @@ public final class GhostRoomsServer implements AutoCloseable {
                 pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, completeEncoder);
                 // HTTP/1.1 framing (RFC 9112): unambiguous bodies, one request at a time, HEAD without body.
                 pipeline.replace(HTTP_REQUEST_DECODER, HTTP_REQUEST_DECODER, new StrictHttpRequestDecoder(httpDecoderConfig));
-                PipelinedRequestGate gate = new PipelinedRequestGate();
+                PipelinedRequestGate gate = new PipelinedRequestGate(SOCKET_PATH);
                 pipeline.addAfter(HTTP_REQUEST_DECODER, REQUEST_GATE, gate);
                 pipeline.addAfter(REQUEST_GATE, FRAMING_GUARD, new FramingGuard());
                 pipeline.addAfter(HTTP_ENCODER, RESPONSE_WATCHER, gate.responses());

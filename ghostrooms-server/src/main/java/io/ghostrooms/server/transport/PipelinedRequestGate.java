@@ -43,6 +43,12 @@ import java.util.concurrent.RejectedExecutionException;
  * a 101 the connection carries websocket frames: the gate lets everything through from then on.
  * Held messages are released when the channel closes or the stage is removed.
  *
+ * <p>A request under the Socket.IO path is the last one processed on its connection: netty-socketio
+ * 2.0.14 closes every connection it answers (its EncoderHandler adds a close listener to each HTTP
+ * answer, keep-alive header or not), and that listener may be added by another thread after the
+ * answer was flushed, so a request released then would race the close (processed, its answer
+ * lost). Its websocket upgrade is the exception: the 101 switches the connection instead.
+ *
  * <p>A HEAD request goes on as a GET (every route, REST or Socket.IO, answers it as GET); its
  * response keeps its headers, Content-Length included, and loses its body and Transfer-Encoding.
  *
@@ -51,6 +57,7 @@ import java.util.concurrent.RejectedExecutionException;
 public final class PipelinedRequestGate extends ChannelInboundHandlerAdapter {
     static final int MAX_HELD_REQUESTS = 16;
 
+    private final String socketPath;
     private final ResponseWatcher responses = new ResponseWatcher();
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
@@ -68,6 +75,11 @@ public final class PipelinedRequestGate extends ChannelInboundHandlerAdapter {
     private boolean upgraded;
     private boolean readPaused;
     private boolean draining;
+
+    /** @param socketPath the Socket.IO path prefix ({@code /socket.io}), whose requests end their connection */
+    public PipelinedRequestGate(String socketPath) {
+        this.socketPath = socketPath;
+    }
 
     /** The outbound stage, to be placed right after the HTTP response encoder. */
     public ChannelOutboundHandler responses() {
@@ -118,7 +130,7 @@ public final class PipelinedRequestGate extends ChannelInboundHandlerAdapter {
     private void pass(Object msg) {
         if (msg instanceof HttpRequest request) {
             awaiting = !upgraded;
-            requestKeepAlive = HttpUtil.isKeepAlive(request);
+            requestKeepAlive = HttpUtil.isKeepAlive(request) && !request.uri().startsWith(socketPath);
             head = HttpMethod.HEAD.equals(request.method());
             if (head) {
                 request.setMethod(HttpMethod.GET);

@@ -101,7 +101,7 @@ class PipelinedRequestGateTest {
     @Test
     void aHeadAnswerInPartsLosesItsBodyAndChunking() {
         channel = pipeline();
-        channel.writeInbound(bytes("HEAD /socket.io/?EIO=4&transport=polling HTTP/1.1\r\n\r\n" + GET_HEALTH));
+        channel.writeInbound(bytes("HEAD /api/files/a.png HTTP/1.1\r\n\r\n" + GET_HEALTH));
 
         routedRequest(0).release();
         HttpResponse start = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -198,6 +198,30 @@ class PipelinedRequestGateTest {
     }
 
     @Test
+    void aSocketIoRequestIsTheLastOfItsConnectionEvenWhenItsCloseComesLate() {
+        channel = pipeline(false);
+        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/socket.io/?EIO=4&transport=polling&sid=x"),
+                new DefaultLastHttpContent(Unpooled.copiedBuffer("40", StandardCharsets.US_ASCII)));
+        ByteBuf body = Unpooled.copiedBuffer("{}", StandardCharsets.US_ASCII);
+        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/rooms"), new DefaultLastHttpContent(body));
+
+        // The "ok" with keep-alive headers, and the close only added once the write is done (as
+        // from another thread: the gate's own task may run before it).
+        HttpResponse ok = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        HttpUtil.setKeepAlive(ok, true);
+        HttpUtil.setContentLength(ok, 2);
+        channel.write(ok);
+        channel.write(new DefaultHttpContent(Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII)));
+        io.netty.channel.ChannelFuture written = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        channel.runPendingTasks();
+        written.addListener(ChannelFutureListener.CLOSE);
+
+        assertEquals(List.of("POST /socket.io/?EIO=4&transport=polling&sid=x"), seen);
+        assertEquals(0, body.refCnt());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void closingTheChannelReleasesWhatIsHeld() {
         channel = pipeline(false);
         channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health"), LastHttpContent.EMPTY_LAST_CONTENT);
@@ -282,7 +306,7 @@ class PipelinedRequestGateTest {
     /** With {@code fromBytes}, the server's decoder, guard and aggregator; without, HTTP objects straight into the gate. */
     private EmbeddedChannel pipeline(boolean fromBytes) {
         EmbeddedChannel ch = new EmbeddedChannel();
-        PipelinedRequestGate gate = new PipelinedRequestGate();
+        PipelinedRequestGate gate = new PipelinedRequestGate("/socket.io");
         if (fromBytes) {
             ch.pipeline().addLast("decoder", new StrictHttpRequestDecoder(new HttpDecoderConfig()));
         }
