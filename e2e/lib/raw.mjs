@@ -210,3 +210,58 @@ export function rawHttp(server, bytes, { timeoutMs = 5000 } = {}) {
     const timer = setTimeout(() => finish({ timedOut: true, raw: Buffer.concat(chunks).toString("latin1") }), timeoutMs);
   });
 }
+
+/**
+ * Sends exact bytes (a string is sent as latin1, one byte per character) over a fresh TCP
+ * connection, reads until the server closes it (or timeoutMs), then parses every HTTP response in
+ * what came back, in order: for pipelining, and to see that nothing follows a refusal. `bodiless`
+ * lists the indexes of responses that carry no body whatever their Content-Length (HEAD answers).
+ * Resolves {responses: [{status, headers, body}], rest, closed, raw}: `rest` is whatever followed
+ * the last complete response, `closed` false when the server still held the connection open at
+ * timeoutMs. Headers that repeat are joined with ", ".
+ */
+export function rawHttpAll(server, bytes, { timeoutMs = 5000, bodiless = [] } = {}) {
+  return new Promise((ok) => {
+    const chunks = [];
+    let done = false;
+    const finish = (closed) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const raw = Buffer.concat(chunks).toString("latin1");
+      ok({ ...parseResponses(raw, bodiless), closed, raw });
+    };
+    const socket = tcpConnect(server.port, "127.0.0.1",
+      () => socket.write(typeof bytes === "string" ? Buffer.from(bytes, "latin1") : bytes));
+    socket.on("data", (d) => chunks.push(d));
+    socket.on("end", () => finish(true));
+    socket.on("error", () => finish(true));
+    socket.on("close", () => finish(true));
+    const timer = setTimeout(() => finish(false), timeoutMs);
+  });
+}
+
+function parseResponses(raw, bodiless) {
+  const responses = [];
+  let at = 0;
+  for (;;) {
+    const end = raw.indexOf("\r\n\r\n", at);
+    if (end < 0) break;
+    const [statusLine, ...lines] = raw.slice(at, end).split("\r\n");
+    if (!/^HTTP\/1\.[01] \d{3}/.test(statusLine)) break;
+    const headers = {};
+    for (const l of lines) {
+      const name = l.slice(0, l.indexOf(":")).toLowerCase();
+      const value = l.slice(l.indexOf(":") + 1).trim();
+      headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    }
+    const status = Number(statusLine.split(" ")[1]);
+    const noBody = bodiless.includes(responses.length) || status < 200 || status === 204 || status === 304;
+    const length = noBody ? 0 : Number(headers["content-length"] ?? NaN);
+    if (!Number.isFinite(length) || raw.length < end + 4 + length) break;
+    responses.push({ status, headers, body: raw.slice(end + 4, end + 4 + length) });
+    at = end + 4 + length;
+  }
+  return { responses, rest: raw.slice(at) };
+}

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,11 +23,15 @@ import java.util.function.BooleanSupplier;
  *
  * <pre>
  *  idle             closes a connection silent for 60 s
- *  httpDecoder      bytes to HTTP requests (netty-socketio's limits)
+ *  httpDecoder      bytes to HTTP requests (netty-socketio's limits); refuses Content-Length beside
+ *                   chunked, routes absolute-form targets by path (StrictHttpRequestDecoder)
+ *  ghostroomsRequestGate  one request at a time: later pipelined ones wait for the answer before
+ *  ghostroomsFramingGuard 400 + close for ambiguous framing (RFC 9112 §6.1, §6.3), nothing after it
  *  ghostroomsUpload /api/files/upload streamed to disk before aggregation
  *  ghostroomsBodyLimit  413 for a body declared over its limit, before it is buffered
  *  httpAggregator   whole requests
  *  httpEncoder      responses to bytes
+ *  ghostroomsResponseWatcher  tells the gate an answer is complete; HEAD answers lose their body
  *  ghostroomsRest   /api/* and /health; CORS refusals of Socket.IO requests
  *  ghostroomsTransportGuard  foreign or malformed sids, binary packets
  *  packetHandler    netty-socketio: Socket.IO packets to listeners
@@ -50,6 +53,9 @@ import java.util.function.BooleanSupplier;
 final class GhostRoomsPipeline extends SocketIOChannelInitializer {
     static final String SLOW_READERS = "ghostroomsSlowReaders";
     static final String IDLE = "ghostroomsIdle";
+    static final String REQUEST_GATE = "ghostroomsRequestGate";
+    static final String FRAMING_GUARD = "ghostroomsFramingGuard";
+    static final String RESPONSE_WATCHER = "ghostroomsResponseWatcher";
     static final String UPLOADS = "ghostroomsUpload";
     static final String BODY_LIMIT = "ghostroomsBodyLimit";
     static final String REST = "ghostroomsRest";
@@ -67,8 +73,8 @@ final class GhostRoomsPipeline extends SocketIOChannelInitializer {
      * become a websocket. Not the idle closer, the transport guard (it also checks websocket
      * packets) or the upgrade nudge (the probe frame comes after the channel is bound).
      */
-    static final List<String> HTTP_ONLY = List.of(UPLOADS, BODY_LIMIT, REST, AUTHORIZE_HANDLER, POLLING_HANDOFF,
-            XHR_POLLING_TRANSPORT, WRONG_URL_HANDLER, POLLING_POST_ORDER);
+    static final List<String> HTTP_ONLY = List.of(REQUEST_GATE, FRAMING_GUARD, UPLOADS, BODY_LIMIT, RESPONSE_WATCHER,
+            REST, AUTHORIZE_HANDLER, POLLING_HANDOFF, XHR_POLLING_TRANSPORT, WRONG_URL_HANDLER, POLLING_POST_ORDER);
 
     private volatile HttpStages http;
     private final TransportGuard transportGuard;
@@ -145,7 +151,10 @@ final class GhostRoomsPipeline extends SocketIOChannelInitializer {
         channel.config().setWriteBufferWaterMark(SlowReaders.WATER_MARK);
         ChannelPipeline p = channel.pipeline();
         p.addLast(IDLE, new IdleConnectionCloser(IDLE_CONNECTION_SECONDS));
-        p.addLast(HTTP_REQUEST_DECODER, new HttpRequestDecoder(configuration.getHttpDecoderConfig()));
+        p.addLast(HTTP_REQUEST_DECODER, new StrictHttpRequestDecoder(configuration.getHttpDecoderConfig()));
+        PipelinedRequestGate gate = new PipelinedRequestGate(SocketTransport.SOCKET_PATH);
+        p.addLast(REQUEST_GATE, gate);
+        p.addLast(FRAMING_GUARD, new FramingGuard());
         p.addLast(UPLOADS, http.uploads().get());
         p.addLast(BODY_LIMIT, http.bodyLimit().get());
         p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(configuration.getMaxHttpContentLength()) {
@@ -155,6 +164,7 @@ final class GhostRoomsPipeline extends SocketIOChannelInitializer {
             }
         });
         p.addLast(HTTP_ENCODER, new HttpResponseEncoder());
+        p.addLast(RESPONSE_WATCHER, gate.responses());
         p.addLast(REST, http.rest());
         p.addLast(TRANSPORT_GUARD, transportGuard);
         p.addLast(PACKET_HANDLER, packetHandler);
