@@ -848,4 +848,117 @@ abstract class AbstractDaoTest {
         rooms.delete(roomId);
         assertFalse(attachments.findById(file.id()).isEmpty());
     }
+
+    // ---------------------------------------------------------------- Unicode widths (V2)
+    // Our length rules count code points; H2 counts a VARCHAR's length in UTF-16 units, so the
+    // longest valid values written with letters outside the BMP (two units each) must still fit.
+
+    /** Deseret capital letters U+10400.. (their small letters are U+10428..): non-BMP letters with case. */
+    private static final int DESERET_CAPITAL = 0x10400;
+    /** Mathematical bold A..Z, a..z (U+1D400..U+1D433): non-BMP letters without case mappings. */
+    private static final int MATH_BOLD = 0x1D400;
+
+    /** {@code count} code points starting at {@code first}, cycling through {@code span} of them. */
+    static String codePoints(int first, int span, int count) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            sb.appendCodePoint(first + i % span);
+        }
+        return sb.toString();
+    }
+
+    /** The fold the server keys nicknames by (io.ghostrooms.server.common.Text#fold: upper, then lower case). */
+    private static String fold(String s) {
+        String once = s.toUpperCase(java.util.Locale.ROOT).toLowerCase(java.util.Locale.ROOT);
+        return once.toUpperCase(java.util.Locale.ROOT).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private String storedNicknameKey(long sessionId) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT nickname_key FROM sessions WHERE id = :id")
+                .bind("id", sessionId).mapTo(String.class).one());
+    }
+
+    @Test
+    void aNicknameOfTwentyNonBmpLettersAndItsFoldRoundTrip() {
+        long roomId = activeRoom();
+        String nickname = codePoints(DESERET_CAPITAL, 40, 20);
+        String key = fold(nickname);
+        assertEquals(40, nickname.length(), "20 code points, 40 UTF-16 units");
+        assertEquals(codePoints(DESERET_CAPITAL + 0x28, 40, 20), key, "the fold is the Deseret small letters");
+        String hash = hash();
+
+        long id = members(m -> m.insertSession(hash, roomId, nickname, key, NOW));
+
+        assertEquals(nickname, sessions.findByTokenHash(hash).orElseThrow().nickname());
+        assertEquals(key, storedNicknameKey(id));
+        assertTrue(members(m -> m.occupancy(roomId, key)).nicknameTaken());
+    }
+
+    @Test
+    void aNicknameOfTwentyNonBmpLettersJoinsThroughTheCheckedInsert() {
+        long roomId = activeRoom();
+        String nickname = codePoints(DESERET_CAPITAL, 40, 20);
+        assertTrue(members(m -> m.insertSessionIfRoom(hash(), roomId, nickname, fold(nickname), NOW, 50)).isPresent());
+        assertEquals(1, rooms.countSessions(roomId));
+    }
+
+    /** U+0390 upper-cases to three chars: 20 of them fold to 60 UTF-16 units, three times the nickname. */
+    @Test
+    void theLongestFoldOfATwentyCodePointNicknameFitsItsKey() {
+        long roomId = activeRoom();
+        String nickname = "\u0390".repeat(20);
+        String key = fold(nickname);
+        assertEquals(60, key.length());
+        long id = members(m -> m.insertSession(hash(), roomId, nickname, key, NOW));
+        assertEquals(key, storedNicknameKey(id));
+    }
+
+    /** 'İ' (U+0130) lower-cases to two chars: the key is longer than the nickname. */
+    @Test
+    void aFoldLongerThanItsNicknameIsStoredWhole() {
+        long roomId = activeRoom();
+        String nickname = "\u0130".repeat(20);
+        String key = fold(nickname);
+        assertEquals(40, key.length());
+        long id = members(m -> m.insertSession(hash(), roomId, nickname, key, NOW));
+        assertEquals(key, storedNicknameKey(id));
+    }
+
+    @Test
+    void aMessageNicknameOfTwentyNonBmpLettersRoundTrips() {
+        long roomId = activeRoom();
+        MessageRow row = new MessageRow(UUID.randomUUID().toString(), roomId, null, "TEXT", "hi",
+                codePoints(DESERET_CAPITAL, 40, 20), NOW);
+        insertMessages(List.of(row));
+        assertEquals(Optional.of(row), messages.findById(row.id()));
+    }
+
+    @Test
+    void aRoomNameOfAHundredNonBmpCodePointsRoundTrips() {
+        String name = codePoints(MATH_BOLD, 52, 100);
+        assertEquals(200, name.length());
+        long id = rooms.insert("ghost-unicode1", name, true, false, 50, NOW, NOW.plusSeconds(3600));
+        assertEquals(name, rooms.findById(id).orElseThrow().name());
+        assertEquals(name, rooms.listActivePublic(NOW, 10).get(0).name());
+    }
+
+    @Test
+    void aFileNameOf255NonBmpCodePointsRoundTrips() {
+        String id = UUID.randomUUID().toString();
+        String fileName = codePoints(MATH_BOLD, 52, 251) + ".png";
+        assertEquals(255, fileName.codePointCount(0, fileName.length()));
+        AttachmentRow file = new AttachmentRow(id, null, fileName, id + ".png", 1, "image/png", "http://x/" + id, NOW);
+        attachments.insert(file);
+        assertEquals(Optional.of(file), attachments.findById(id));
+    }
+
+    @Test
+    void aFileNameOf255NonBmpCodePointsWithoutAsciiRoundTrips() {
+        String id = UUID.randomUUID().toString();
+        String fileName = codePoints(DESERET_CAPITAL, 80, 255);
+        assertEquals(510, fileName.length());
+        AttachmentRow file = new AttachmentRow(id, null, fileName, id, 1, "application/octet-stream", "http://x/" + id, NOW);
+        attachments.insert(file);
+        assertEquals(fileName, attachments.findById(id).orElseThrow().fileName());
+    }
 }
