@@ -110,7 +110,7 @@ abstract class AbstractDaoTest {
     }
 
     long room(boolean isPublic, Instant createdAt, Instant expiresAt) {
-        return rooms.insert(token(), "room", isPublic, false, 50, createdAt, expiresAt);
+        return rooms.insert(token(), "room", isPublic, false, 50, createdAt, expiresAt).orElseThrow();
     }
 
     long activeRoom() {
@@ -118,7 +118,7 @@ abstract class AbstractDaoTest {
     }
 
     long session(long roomId, String nickname) {
-        return members(m -> m.insertSession(hash(), roomId, nickname, nickname.toLowerCase(), NOW));
+        return members(m -> m.insertSession(hash(), roomId, nickname, nickname.toLowerCase(), NOW)).orElseThrow();
     }
 
     static String hash() {
@@ -168,14 +168,14 @@ abstract class AbstractDaoTest {
     @Test
     void insertedRoomIsFoundByTokenWithAllFields() {
         Instant expires = NOW.plus(Duration.ofHours(2));
-        long id = rooms.insert("ghost-abcd1234", "Lobby", true, false, 50, NOW, expires);
+        long id = rooms.insert("ghost-abcd1234", "Lobby", true, false, 50, NOW, expires).orElseThrow();
         assertEquals(Optional.of(new RoomRow(id, "ghost-abcd1234", "Lobby", true, false, 50, NOW, expires)),
                 rooms.findByToken("ghost-abcd1234"));
     }
 
     @Test
     void insertedRoomIsFoundById() {
-        long id = rooms.insert("ghost-dm-a1b2c3", null, false, true, 2, NOW, NOW.plusSeconds(60));
+        long id = rooms.insert("ghost-dm-a1b2c3", null, false, true, 2, NOW, NOW.plusSeconds(60)).orElseThrow();
         RoomRow row = rooms.findById(id).orElseThrow();
         assertEquals("ghost-dm-a1b2c3", row.token());
         assertNull(row.name());
@@ -193,11 +193,63 @@ abstract class AbstractDaoTest {
         assertEquals(Optional.empty(), rooms.findByToken("ghost-nothere0"));
     }
 
+    /** A taken token inserts nothing and raises nothing (ON CONFLICT DO NOTHING); the first room stays as it was. */
     @Test
-    void roomTokenIsUnique() {
-        rooms.insert("ghost-samesame", null, false, false, 50, NOW, NOW.plusSeconds(60));
-        assertThrows(UnableToExecuteStatementException.class,
-                () -> rooms.insert("ghost-samesame", null, true, false, 50, NOW, NOW.plusSeconds(60)));
+    void insertOfATakenTokenReturnsEmptyAndKeepsTheFirstRoom() {
+        long first = rooms.insert("ghost-samesame", null, false, false, 50, NOW, NOW.plusSeconds(60)).orElseThrow();
+        assertEquals(Optional.empty(),
+                rooms.insert("ghost-samesame", "Other", true, true, 2, NOW, NOW.plusSeconds(7200)));
+        assertEquals(Optional.of(new RoomRow(first, "ghost-samesame", null, false, false, 50, NOW, NOW.plusSeconds(60))),
+                rooms.findByToken("ghost-samesame"));
+        assertEquals(1, count("rooms"));
+    }
+
+    @Test
+    void insertOfATakenTokenInsideATransactionLeavesTheTransactionUsable() {
+        rooms.insert("ghost-samesame", null, false, false, 50, NOW, NOW.plusSeconds(60)).orElseThrow();
+        long other = db.jdbi().inTransaction(h -> {
+            RoomDao dao = h.attach(RoomDao.class);
+            assertEquals(Optional.empty(), dao.insert("ghost-samesame", null, false, false, 50, NOW, NOW));
+            return dao.insert("ghost-another1", null, false, false, 50, NOW, NOW.plusSeconds(60)).orElseThrow();
+        });
+        assertEquals("ghost-another1", rooms.findById(other).orElseThrow().token());
+    }
+
+    /** The loser of two concurrent inserts of one token waits for the winner, gets empty, then reads the winner's row. */
+    @Test
+    void aConcurrentInsertOfTheSameTokenWaitsForTheWinnerAndThenSeesItsRow() throws Exception {
+        CountDownLatch inserted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Long> winner = pool.submit(() -> db.jdbi().inTransaction(h -> {
+                long id = h.attach(RoomDao.class).insert("ghost-dm-racing", null, false, true, 2, NOW,
+                        NOW.plusSeconds(60)).orElseThrow();
+                inserted.countDown();
+                release.await(5, TimeUnit.SECONDS);
+                return id;
+            }));
+            assertTrue(inserted.await(5, TimeUnit.SECONDS));
+            Thread timer = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                release.countDown();
+            });
+            timer.start();
+            Optional<RoomRow> seen = db.jdbi().inTransaction(h -> {
+                RoomDao dao = h.attach(RoomDao.class);
+                assertEquals(Optional.empty(), dao.insert("ghost-dm-racing", null, false, true, 2, NOW,
+                        NOW.plusSeconds(60)));
+                return dao.findByToken("ghost-dm-racing");
+            });
+            timer.join();
+            assertEquals(winner.get(5, TimeUnit.SECONDS), seen.orElseThrow().id());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -364,7 +416,7 @@ abstract class AbstractDaoTest {
                 new MembershipDao(h).lockRoom(roomId).orElseThrow();
                 locked.countDown();
                 Thread.sleep(300);
-                return new MembershipDao(h).insertSession(hash(), roomId, "Ann", "ann", NOW);
+                return new MembershipDao(h).insertSession(hash(), roomId, "Ann", "ann", NOW).orElseThrow();
             }));
             assertTrue(locked.await(5, TimeUnit.SECONDS));
             T result = db.jdbi().inTransaction(second);
@@ -426,7 +478,7 @@ abstract class AbstractDaoTest {
     void insertedSessionIsFoundByTokenHash() {
         long roomId = activeRoom();
         String hash = hash();
-        long id = members(m -> m.insertSession(hash, roomId, "Ann", "ann", NOW));
+        long id = members(m -> m.insertSession(hash, roomId, "Ann", "ann", NOW)).orElseThrow();
         assertEquals(Optional.of(new SessionRow(id, hash, roomId, "Ann", NOW, NOW)), sessions.findByTokenHash(hash));
     }
 
@@ -435,12 +487,14 @@ abstract class AbstractDaoTest {
         assertEquals(Optional.empty(), sessions.findByTokenHash(hash()));
     }
 
+    /** A nickname key taken in the room inserts nothing and raises nothing. */
     @Test
     void nicknameKeyIsUniqueWithinARoom() {
         long roomId = activeRoom();
-        members(m -> m.insertSession(hash(), roomId, "Ann", "ann", NOW));
-        assertThrows(StatementFailedException.class,
-                () -> members(m -> m.insertSession(hash(), roomId, "ANN", "ann", NOW)));
+        members(m -> m.insertSession(hash(), roomId, "Ann", "ann", NOW)).orElseThrow();
+        assertEquals(OptionalLong.empty(), members(m -> m.insertSession(hash(), roomId, "ANN", "ann", NOW)));
+        assertEquals(1, rooms.countSessions(roomId));
+        assertTrue(members(m -> m.occupancy(roomId, "ann")).nicknameTaken());
     }
 
     @Test
@@ -450,13 +504,61 @@ abstract class AbstractDaoTest {
         assertEquals(2, count("sessions"));
     }
 
+    /** A token hash taken (in any room) inserts nothing and raises nothing. */
     @Test
     void tokenHashIsUnique() {
         long roomId = activeRoom();
+        long other = activeRoom();
         String hash = hash();
-        members(m -> m.insertSession(hash, roomId, "Ann", "ann", NOW));
-        assertThrows(StatementFailedException.class,
-                () -> members(m -> m.insertSession(hash, roomId, "Bob", "bob", NOW)));
+        members(m -> m.insertSession(hash, roomId, "Ann", "ann", NOW)).orElseThrow();
+        assertEquals(OptionalLong.empty(), members(m -> m.insertSession(hash, roomId, "Bob", "bob", NOW)));
+        assertEquals(OptionalLong.empty(), members(m -> m.insertSession(hash, other, "Cid", "cid", NOW)));
+        assertEquals(1, count("sessions"));
+    }
+
+    @Test
+    void insertSessionIfRoomOfATakenTokenHashIsEmptyWithoutRaising() {
+        long roomId = activeRoom();
+        String hash = hash();
+        session(roomId, "Ann");
+        members(m -> m.insertSession(hash, activeRoom(), "Bob", "bob", NOW)).orElseThrow();
+        assertEquals(OptionalLong.empty(), members(m -> m.insertSessionIfRoom(hash, roomId, "Cid", "cid", NOW, 50)));
+        assertEquals(1, rooms.countSessions(roomId));
+    }
+
+    /**
+     * A nickname key the checks of insertSessionIfRoom cannot see (committed by a join that took no
+     * room lock, after this statement's snapshot) is refused by the unique key: empty, not an error.
+     */
+    @Test
+    void insertSessionIfRoomRacingAnUnlockedInsertOfTheSameNicknameIsEmptyWithoutRaising() throws Exception {
+        long roomId = activeRoom();
+        CountDownLatch inserted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Long> first = pool.submit(() -> db.jdbi().inTransaction(h -> {
+                long id = new MembershipDao(h).insertSession(hash(), roomId, "Ann", "ann", NOW).orElseThrow();
+                inserted.countDown();
+                release.await(5, TimeUnit.SECONDS);
+                return id;
+            }));
+            assertTrue(inserted.await(5, TimeUnit.SECONDS));
+            new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                release.countDown();
+            }).start();
+            OptionalLong second = members(m -> m.insertSessionIfRoom(hash(), roomId, "ANN", "ann", NOW, 50));
+            first.get(5, TimeUnit.SECONDS);
+            assertEquals(OptionalLong.empty(), second);
+            assertEquals(1, rooms.countSessions(roomId));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -487,7 +589,7 @@ abstract class AbstractDaoTest {
         long roomId = activeRoom();
         String touchedHash = hash();
         String otherHash = hash();
-        long touched = members(m -> m.insertSession(touchedHash, roomId, "Ann", "ann", NOW));
+        long touched = members(m -> m.insertSession(touchedHash, roomId, "Ann", "ann", NOW)).orElseThrow();
         long alsoTouched = session(roomId, "Bob");
         members(m -> m.insertSession(otherHash, roomId, "Cid", "cid", NOW));
         Instant later = NOW.plusSeconds(90);
@@ -847,5 +949,118 @@ abstract class AbstractDaoTest {
         attachments.insert(file);
         rooms.delete(roomId);
         assertFalse(attachments.findById(file.id()).isEmpty());
+    }
+
+    // ---------------------------------------------------------------- Unicode widths (V2)
+    // Our length rules count code points; H2 counts a VARCHAR's length in UTF-16 units, so the
+    // longest valid values written with letters outside the BMP (two units each) must still fit.
+
+    /** Deseret capital letters U+10400.. (their small letters are U+10428..): non-BMP letters with case. */
+    private static final int DESERET_CAPITAL = 0x10400;
+    /** Mathematical bold A..Z, a..z (U+1D400..U+1D433): non-BMP letters without case mappings. */
+    private static final int MATH_BOLD = 0x1D400;
+
+    /** {@code count} code points starting at {@code first}, cycling through {@code span} of them. */
+    static String codePoints(int first, int span, int count) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            sb.appendCodePoint(first + i % span);
+        }
+        return sb.toString();
+    }
+
+    /** The fold the server keys nicknames by (io.ghostrooms.server.common.Text#fold: upper, then lower case). */
+    private static String fold(String s) {
+        String once = s.toUpperCase(java.util.Locale.ROOT).toLowerCase(java.util.Locale.ROOT);
+        return once.toUpperCase(java.util.Locale.ROOT).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private String storedNicknameKey(long sessionId) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT nickname_key FROM sessions WHERE id = :id")
+                .bind("id", sessionId).mapTo(String.class).one());
+    }
+
+    @Test
+    void aNicknameOfTwentyNonBmpLettersAndItsFoldRoundTrip() {
+        long roomId = activeRoom();
+        String nickname = codePoints(DESERET_CAPITAL, 40, 20);
+        String key = fold(nickname);
+        assertEquals(40, nickname.length(), "20 code points, 40 UTF-16 units");
+        assertEquals(codePoints(DESERET_CAPITAL + 0x28, 40, 20), key, "the fold is the Deseret small letters");
+        String hash = hash();
+
+        long id = members(m -> m.insertSession(hash, roomId, nickname, key, NOW)).orElseThrow();
+
+        assertEquals(nickname, sessions.findByTokenHash(hash).orElseThrow().nickname());
+        assertEquals(key, storedNicknameKey(id));
+        assertTrue(members(m -> m.occupancy(roomId, key)).nicknameTaken());
+    }
+
+    @Test
+    void aNicknameOfTwentyNonBmpLettersJoinsThroughTheCheckedInsert() {
+        long roomId = activeRoom();
+        String nickname = codePoints(DESERET_CAPITAL, 40, 20);
+        assertTrue(members(m -> m.insertSessionIfRoom(hash(), roomId, nickname, fold(nickname), NOW, 50)).isPresent());
+        assertEquals(1, rooms.countSessions(roomId));
+    }
+
+    /** U+0390 upper-cases to three chars: 20 of them fold to 60 UTF-16 units, three times the nickname. */
+    @Test
+    void theLongestFoldOfATwentyCodePointNicknameFitsItsKey() {
+        long roomId = activeRoom();
+        String nickname = "\u0390".repeat(20);
+        String key = fold(nickname);
+        assertEquals(60, key.length());
+        long id = members(m -> m.insertSession(hash(), roomId, nickname, key, NOW)).orElseThrow();
+        assertEquals(key, storedNicknameKey(id));
+    }
+
+    /** 'İ' (U+0130) lower-cases to two chars: the key is longer than the nickname. */
+    @Test
+    void aFoldLongerThanItsNicknameIsStoredWhole() {
+        long roomId = activeRoom();
+        String nickname = "\u0130".repeat(20);
+        String key = fold(nickname);
+        assertEquals(40, key.length());
+        long id = members(m -> m.insertSession(hash(), roomId, nickname, key, NOW)).orElseThrow();
+        assertEquals(key, storedNicknameKey(id));
+    }
+
+    @Test
+    void aMessageNicknameOfTwentyNonBmpLettersRoundTrips() {
+        long roomId = activeRoom();
+        MessageRow row = new MessageRow(UUID.randomUUID().toString(), roomId, null, "TEXT", "hi",
+                codePoints(DESERET_CAPITAL, 40, 20), NOW);
+        insertMessages(List.of(row));
+        assertEquals(Optional.of(row), messages.findById(row.id()));
+    }
+
+    @Test
+    void aRoomNameOfAHundredNonBmpCodePointsRoundTrips() {
+        String name = codePoints(MATH_BOLD, 52, 100);
+        assertEquals(200, name.length());
+        long id = rooms.insert("ghost-unicode1", name, true, false, 50, NOW, NOW.plusSeconds(3600)).orElseThrow();
+        assertEquals(name, rooms.findById(id).orElseThrow().name());
+        assertEquals(name, rooms.listActivePublic(NOW, 10).get(0).name());
+    }
+
+    @Test
+    void aFileNameOf255NonBmpCodePointsRoundTrips() {
+        String id = UUID.randomUUID().toString();
+        String fileName = codePoints(MATH_BOLD, 52, 251) + ".png";
+        assertEquals(255, fileName.codePointCount(0, fileName.length()));
+        AttachmentRow file = new AttachmentRow(id, null, fileName, id + ".png", 1, "image/png", "http://x/" + id, NOW);
+        attachments.insert(file);
+        assertEquals(Optional.of(file), attachments.findById(id));
+    }
+
+    @Test
+    void aFileNameOf255NonBmpCodePointsWithoutAsciiRoundTrips() {
+        String id = UUID.randomUUID().toString();
+        String fileName = codePoints(DESERET_CAPITAL, 80, 255);
+        assertEquals(510, fileName.length());
+        AttachmentRow file = new AttachmentRow(id, null, fileName, id, 1, "application/octet-stream", "http://x/" + id, NOW);
+        attachments.insert(file);
+        assertEquals(fileName, attachments.findById(id).orElseThrow().fileName());
     }
 }

@@ -1,21 +1,37 @@
 package io.ghostrooms.persistence.rooms;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.sqlobject.statement.UseRowMapper;
 
 @RegisterConstructorMapper(RoomRow.class)
 @RegisterConstructorMapper(PublicRoomRow.class)
 public interface RoomDao {
 
+    /**
+     * Inserts a room and returns its generated id, or empty when its token is taken. A taken token
+     * (two creators of one DM room at once, a random token drawn twice) is no error: ON CONFLICT DO
+     * NOTHING resolves it in SQL, so nothing is raised and PostgreSQL's log never quotes the token.
+     * A creator that loses waits for the winner's transaction, so the winner's row is then visible
+     * to a READ COMMITTED read. The conflict target is left out: H2 (PostgreSQL mode) only accepts
+     * that form, and the token is the only unique key besides the generated id.
+     * ({@link GeneratedId}: without a row mapper, Jdbi 3.49 maps a generated key to the whole return
+     * type and answers Optional[Optional[id]].)
+     */
     @SqlUpdate("INSERT INTO rooms (token, name, is_public, is_dm, capacity, created_at, expires_at) "
-            + "VALUES (:token, :name, :isPublic, :isDm, :capacity, :createdAt, :expiresAt)")
+            + "VALUES (:token, :name, :isPublic, :isDm, :capacity, :createdAt, :expiresAt) ON CONFLICT DO NOTHING")
     @GetGeneratedKeys("id")
-    long insert(String token, String name, boolean isPublic, boolean isDm, int capacity,
+    @UseRowMapper(GeneratedId.class)
+    Optional<Long> insert(String token, String name, boolean isPublic, boolean isDm, int capacity,
                 Instant createdAt, Instant expiresAt);
 
     @SqlQuery("SELECT * FROM rooms WHERE token = :token")
@@ -38,4 +54,12 @@ public interface RoomDao {
 
     @SqlUpdate("DELETE FROM rooms WHERE id = :id")
     int delete(long id);
+
+    /** Reads the generated id column of an insert. */
+    final class GeneratedId implements RowMapper<Long> {
+        @Override
+        public Long map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return rs.getLong(1);
+        }
+    }
 }

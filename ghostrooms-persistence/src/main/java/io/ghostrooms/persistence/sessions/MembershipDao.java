@@ -23,13 +23,21 @@ public final class MembershipDao {
             + "FROM rooms WHERE id = ? FOR UPDATE";
     private static final String OCCUPANCY = "SELECT COUNT(*), COUNT(CASE WHEN nickname_key = ? THEN 1 END) "
             + "FROM sessions WHERE room_id = ?";
+    /*
+     * Both inserts end in ON CONFLICT DO NOTHING: a taken token hash or (room, nickname key) inserts
+     * nothing instead of raising, so no unique violation reaches PostgreSQL's log, whose DETAIL line
+     * would quote the key (a nickname, a token hash). No conflict target: H2 (PostgreSQL mode) only
+     * accepts that form; the table's unique keys are exactly those two. Foreign keys still raise.
+     */
     private static final String INSERT_SESSION = "INSERT INTO sessions "
-            + "(token_hash, room_id, nickname, nickname_key, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)";
+            + "(token_hash, room_id, nickname, nickname_key, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT DO NOTHING";
     /** The insert with the capacity and nickname checks in it: one round trip for the usual join. */
     private static final String INSERT_SESSION_IF_ROOM = "INSERT INTO sessions "
             + "(token_hash, room_id, nickname, nickname_key, created_at, last_active_at) "
             + "SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT COUNT(*) FROM sessions WHERE room_id = ?) < ? "
-            + "AND NOT EXISTS (SELECT 1 FROM sessions WHERE room_id = ? AND nickname_key = ?)";
+            + "AND NOT EXISTS (SELECT 1 FROM sessions WHERE room_id = ? AND nickname_key = ?) "
+            + "ON CONFLICT DO NOTHING";
     private static final String DELETE_SESSION = "DELETE FROM sessions WHERE id = ?";
 
     /** How full a room is, and whether the nickname asked for is held in it (case-insensitively). */
@@ -74,12 +82,15 @@ public final class MembershipDao {
         }
     }
 
-    /** Inserts a session (last active = created) and returns its id. */
-    public long insertSession(String tokenHash, long roomId, String nickname, String nicknameKey, Instant createdAt) {
+    /**
+     * Inserts a session (last active = created) and returns its id, or empty when its token hash or
+     * its nickname key in the room is taken (nothing is raised; {@link #occupancy} tells which).
+     */
+    public OptionalLong insertSession(String tokenHash, long roomId, String nickname, String nicknameKey,
+                                      Instant createdAt) {
         try (PreparedStatement st = connection().prepareStatement(INSERT_SESSION, new String[] {"id"})) {
             bindSession(st, tokenHash, roomId, nickname, nicknameKey, createdAt);
-            st.executeUpdate();
-            return generatedId(st);
+            return inserted(st);
         } catch (SQLException e) {
             throw new StatementFailedException(e);
         }
@@ -87,7 +98,8 @@ public final class MembershipDao {
 
     /**
      * Inserts a session if the room has fewer than {@code capacity} members and none holds the
-     * nickname; returns its id, or empty if not ({@link #occupancy} tells which). Call after
+     * nickname; returns its id, or empty if not ({@link #occupancy} tells which). A nickname key or
+     * token hash taken by a join the checks did not see inserts nothing too, instead of raising. Call after
      * {@link #lockRoom} in the same transaction: this statement's snapshot then has every member
      * committed before the lock was granted.
      */
@@ -99,7 +111,7 @@ public final class MembershipDao {
             st.setInt(8, capacity);
             st.setLong(9, roomId);
             st.setString(10, nicknameKey);
-            return st.executeUpdate() == 0 ? OptionalLong.empty() : OptionalLong.of(generatedId(st));
+            return inserted(st);
         } catch (SQLException e) {
             throw new StatementFailedException(e);
         }
@@ -127,10 +139,16 @@ public final class MembershipDao {
         st.setTimestamp(6, at);
     }
 
-    private static long generatedId(PreparedStatement st) throws SQLException {
+    /** Runs an insert of at most one row: its generated id, or empty when it inserted nothing. */
+    private static OptionalLong inserted(PreparedStatement st) throws SQLException {
+        if (st.executeUpdate() == 0) {
+            return OptionalLong.empty();
+        }
         try (ResultSet keys = st.getGeneratedKeys()) {
-            keys.next();
-            return keys.getLong(1);
+            if (!keys.next()) {
+                throw new SQLException("a row was inserted but no id came back");
+            }
+            return OptionalLong.of(keys.getLong(1));
         }
     }
 

@@ -24,12 +24,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import java.util.function.Supplier;
 
 /** Rules of rooms: creation, lookup, capacity, nickname uniqueness and the public list. */
 public final class RoomService {
     private static final int DM_CAPACITY = 2;
+    private static final int MAX_TOKEN_DRAWS = 5;
 
     private final Database database;
     private final Config config;
@@ -84,37 +86,68 @@ public final class RoomService {
     }
 
     private RoomRow createRoom(String name, boolean isPublic, Instant now, Instant expiresAt) {
-        RoomDao rooms = database.dao(RoomDao.class);
-        for (int attempt = 0; ; attempt++) {
-            String token = tokens.newRoomToken();
-            try {
-                long id = rooms.insert(token, name, isPublic, false, config.roomMaxCapacity(), now, expiresAt);
-                return new RoomRow(id, token, name, isPublic, false, config.roomMaxCapacity(), now, expiresAt);
-            } catch (UnableToExecuteStatementException e) {
-                // 36^8 tokens make a collision rare; retry a few times rather than fail the user.
-                if (attempt >= 3 || rooms.findByToken(token).isEmpty()) {
-                    throw e;
-                }
-            }
-        }
+        return createRoom(name, isPublic, now, expiresAt, tokens::newRoomToken);
     }
 
-    /** DM rooms are deterministic: re-creating an active one returns it; an expired one is replaced. */
+    /**
+     * Inserts a room under a fresh random token. A token already taken inserts nothing (ON CONFLICT
+     * DO NOTHING: no error, nothing in PostgreSQL's log) and another is drawn; 36^8 tokens make a
+     * second draw rare and a fifth failure means the token source is broken, not unlucky.
+     */
+    RoomRow createRoom(String name, boolean isPublic, Instant now, Instant expiresAt, Supplier<String> newToken) {
+        RoomDao rooms = database.dao(RoomDao.class);
+        for (int attempt = 0; attempt < MAX_TOKEN_DRAWS; attempt++) {
+            String token = newToken.get();
+            Optional<Long> id = rooms.insert(token, name, isPublic, false, config.roomMaxCapacity(), now, expiresAt);
+            if (id.isPresent()) {
+                return new RoomRow(id.get(), token, name, isPublic, false, config.roomMaxCapacity(), now,
+                        expiresAt);
+            }
+        }
+        throw new IllegalStateException("no free room token in " + MAX_TOKEN_DRAWS + " draws");
+    }
+
+    /**
+     * DM rooms are deterministic: re-creating an active one returns it; an expired one is replaced.
+     * Creators racing for one DM room all get the same room and none an error: the insert of a taken
+     * token inserts nothing (ON CONFLICT DO NOTHING), after waiting for the transaction that holds it,
+     * and the loser then reads the winner's committed row (READ COMMITTED: each statement sees every
+     * commit before it). Two creators replacing one expired room both delete it (the second deletes
+     * nothing once the first committed) and both insert; one wins the same way.
+     */
     private RoomRow createDm(String name, Instant now, Instant expiresAt) {
         String token = Tokens.dmRoomToken(name);
-        return database.jdbi().inTransaction(handle -> {
-            RoomDao rooms = handle.attach(RoomDao.class);
-            var existing = rooms.findByToken(token);
-            if (existing.isPresent()) {
-                RoomRow room = existing.get();
-                if (!room.expiredAt(now)) {
-                    return room;
+        for (int attempt = 0; attempt < MAX_TOKEN_DRAWS; attempt++) {
+            Optional<RoomRow> room = database.jdbi().inTransaction(handle -> {
+                RoomDao rooms = handle.attach(RoomDao.class);
+                Optional<RoomRow> existing = rooms.findByToken(token);
+                if (existing.isPresent()) {
+                    if (!existing.get().expiredAt(now)) {
+                        return existing;
+                    }
+                    long expiredId = existing.get().id();
+                    // As purge(): the files' names are read before the cascade deletes their rows.
+                    List<String> orphanedFiles = handle.attach(AttachmentDao.class).storedNamesInRoom(expiredId);
+                    rooms.delete(expiredId);
+                    // TODO(wiring): hand orphanedFiles to FileService.deleteStoredLater once this
+                    // transaction commits (RoomService has no file store). Until then they stay in
+                    // storage until the next startup orphan sweep (FileService.sweepOrphans): a later
+                    // lifecycle purge of expiredId finds no attachment rows left to name them.
                 }
-                rooms.delete(room.id());
+                Optional<Long> id = rooms.insert(token, name, false, true, DM_CAPACITY, now, expiresAt);
+                if (id.isPresent()) {
+                    return Optional.of(new RoomRow(id.get(), token, name, false, true, DM_CAPACITY, now,
+                            expiresAt));
+                }
+                // Another creator's room committed first: it is the room both asked for.
+                return rooms.findByToken(token).filter(winner -> !winner.expiredAt(now));
+            });
+            if (room.isPresent()) {
+                return room.get();
             }
-            long id = rooms.insert(token, name, false, true, DM_CAPACITY, now, expiresAt);
-            return new RoomRow(id, token, name, false, true, DM_CAPACITY, now, expiresAt);
-        });
+            // The winner's room was already expired or gone again by our read: start over.
+        }
+        throw new IllegalStateException("DM room could not be created in " + MAX_TOKEN_DRAWS + " attempts");
     }
 
     /** The room, or ROOM_NOT_FOUND / ROOM_EXPIRED. */

@@ -148,9 +148,10 @@ class GroupCommitWriterTest {
     static long[] roomAndSession(Database db) {
         Instant now = Instant.now();
         String token = "ghost-" + UUID.randomUUID().toString().substring(0, 8);
-        long room = db.dao(RoomDao.class).insert(token, null, false, false, 50, now, now.plus(1, ChronoUnit.HOURS));
+        long room = db.dao(RoomDao.class).insert(token, null, false, false, 50, now, now.plus(1, ChronoUnit.HOURS))
+                .orElseThrow();
         long session = db.jdbi().withHandle(h -> new MembershipDao(h)
-                .insertSession(UUID.randomUUID().toString().replace("-", ""), room, "w", "w", now));
+                .insertSession(UUID.randomUUID().toString().replace("-", ""), room, "w", "w", now).orElseThrow());
         return new long[]{room, session};
     }
 
