@@ -80,8 +80,8 @@ public final class GhostRoomsServer implements AutoCloseable {
         PublicRooms publicRooms = new PublicRooms(database, clock);
         GlobalBroadcasts globals = new GlobalBroadcasts(transport, presence, publicRooms);
         SessionService sessions = new SessionService(database, clock);
-        RoomService rooms = new RoomService(database, config, new Tokens(), clock, sessions, limits.roomCreations(),
-                globals);
+        RoomService rooms = new RoomService(database, config, new Tokens(), clock, sessions, files,
+                limits.roomCreations(), globals);
         this.messages = new MessageService(database, config, clock, sessions, uploadRegistry, bus, limits.messages(), 500);
         RoomCloser closer = new RoomCloser(presence, rooms, messages, files, bus, globals, clock);
         RoomEnds roomEnds = new RoomEnds(rooms, closer, scheduler, workers, clock);

@@ -7,7 +7,7 @@ import io.ghostrooms.protocol.ErrorCode;
  * Reads fields of client JSON (REST bodies and Socket.IO payloads over websocket and polling alike),
  * which may be missing, of any type, or hostile: each reader gives the field's value or throws the
  * field's own error code. Text is where the contract's input rule for Unicode is applied, once for
- * every transport: a string holding an unpaired surrogate (a JSON {@code \ud800} escape) or U+0000
+ * every transport: a string holding an unpaired surrogate (a JSON "\\ud800" escape) or U+0000
  * is refused, never rewritten, because what the sender's ack shows must be what history and every
  * member on every transport receive (an unpaired surrogate became '?' on websockets, broke the
  * polling encoder, and read back differently from the database).
@@ -34,7 +34,7 @@ public final class JsonFields {
             throw new GhostRoomsException(code, field + " must be a string");
         }
         String text = v.textValue();
-        if (!isScalarText(text)) {
+        if (!Text.isScalarText(text)) {
             throw new GhostRoomsException(code, field + " must be valid Unicode text without NUL characters");
         }
         return text;
@@ -62,26 +62,5 @@ public final class JsonFields {
             throw new GhostRoomsException(code, field + " must be true or false");
         }
         return v.booleanValue();
-    }
-
-    /** False when the string holds an unpaired UTF-16 surrogate or U+0000. */
-    static boolean isScalarText(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == 0) {
-                return false;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                    continue;
-                }
-                return false;
-            }
-            if (Character.isLowSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

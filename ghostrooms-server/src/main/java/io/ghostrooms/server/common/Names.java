@@ -1,6 +1,5 @@
 package io.ghostrooms.server.common;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -25,15 +24,15 @@ public final class Names {
 
     /** Length as the rule counts it: code points, not UTF-16 units. */
     public static int length(String name) {
-        return name.codePointCount(0, name.length());
+        return Text.codePoints(name);
     }
 
     /**
-     * The case-insensitive key names are unique by. Upper then lower case, in the root locale: never
-     * throws, and folds what lower-casing alone keeps apart (ß and SS, final and medial sigma). It
-     * may be longer than the name; the length rule applies to the name as given.
+     * The case-insensitive key names are unique by ({@link Text#fold}): it never throws, folds what
+     * lower-casing alone keeps apart (ß and SS, final and medial sigma), and may be longer than the
+     * name; the length rule applies to the name as given.
      */
     public static String key(String name) {
-        return name.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        return Text.fold(name);
     }
 }

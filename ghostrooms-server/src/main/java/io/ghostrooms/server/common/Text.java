@@ -8,7 +8,7 @@ import java.util.Locale;
  * case-insensitive uniqueness compares a fold that cannot throw, and an uploaded file's display
  * name is cleaned rather than refused.
  *
- * <p>Java strings are UTF-16 and may hold unpaired surrogates (a JSON {@code \ud800} escape decodes
+ * <p>Java strings are UTF-16 and may hold unpaired surrogates (a JSON "\\ud800" escape decodes
  * to one), so {@link String#length()} is neither a character count nor a guarantee of valid text.
  */
 public final class Text {
@@ -22,7 +22,7 @@ public final class Text {
 
     /**
      * True when {@code s} is Unicode scalar values without U+0000: no unpaired UTF-16 surrogate
-     * (invalid UTF-8 or a JSON {@code \ud800} escape decodes to one) and no NUL (PostgreSQL cannot
+     * (invalid UTF-8 or a JSON "\\ud800" escape decodes to one) and no NUL (PostgreSQL cannot
      * store it in text; C-based tools cut the string there). Such input is refused with its field's
      * code, never rewritten: what is acknowledged must be what is stored and delivered.
      *

@@ -7,6 +7,7 @@ import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.rest.UploadResponse;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.RateLimiter;
+import io.ghostrooms.server.common.Text;
 import io.ghostrooms.server.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,8 @@ import java.util.UUID;
 
 /** Upload rules: allowed types by extension and content, generated names, size, per-IP rate. */
 public final class UploadService {
+    /** Code points of a file's display name (the column holds them on both databases). */
+    static final int MAX_FILE_NAME = 255;
     private final Database database;
     private final FileStore store;
     private final UploadRegistry registry;
@@ -100,23 +103,22 @@ public final class UploadService {
         }
     }
 
-    /** The client's name without control characters; only ever shown, never used as a path. */
+    /**
+     * The client's name as shown: cleaned, never refused for what it holds (PROTOCOL "Input rules"),
+     * and only ever shown, never used as a path; a path in it is an attack, not a mistake.
+     */
     static String cleanFileName(String raw) {
         if (raw == null) {
             throw new GhostRoomsException(ErrorCode.NO_FILE);
         }
-        // Browsers and curl send a bare name; a path in it is an attack, not a mistake.
         if (raw.contains("/") || raw.contains("\\")) {
             throw new GhostRoomsException(ErrorCode.INVALID_FILE_TYPE, "File name must not contain a path");
         }
-        String name = raw;
-        StringBuilder sb = new StringBuilder();
-        name.codePoints().filter(c -> !Character.isISOControl(c)).forEach(sb::appendCodePoint);
-        name = sb.toString().strip();
+        String name = Text.cleanDisplayName(raw.strip(), MAX_FILE_NAME);
         if (name.isEmpty() || name.equals(".") || name.equals("..")) {
             throw new GhostRoomsException(ErrorCode.INVALID_FILE_TYPE);
         }
-        return name.length() > 255 ? name.substring(name.length() - 255) : name;
+        return name;
     }
 
     private static byte[] head(Path file) throws IOException {

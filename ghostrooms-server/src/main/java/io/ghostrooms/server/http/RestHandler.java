@@ -56,15 +56,6 @@ public final class RestHandler extends ChannelInboundHandlerAdapter implements U
             ctx.fireChannelRead(msg);
             return;
         }
-        if (request.decoderResult().isFailure()) {
-            // Netty gave up on a request line or header over its limits: what it passes on is a
-            // fragment of the request (headers after the long one are missing), never routed. The
-            // decoder discards the rest, so the client can send it all and still read the answer.
-            request.release();
-            respond(ctx, null, RestResponse.json(400, error(new GhostRoomsException(ErrorCode.INVALID_REQUEST,
-                    "Malformed request"))), true);
-            return;
-        }
         String uri = request.uri();
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (uri.startsWith(socketPath)) {

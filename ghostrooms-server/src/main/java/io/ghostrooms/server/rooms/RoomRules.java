@@ -3,6 +3,7 @@ package io.ghostrooms.server.rooms;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.Names;
+import io.ghostrooms.server.common.Text;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Pattern;
@@ -53,7 +54,7 @@ public final class RoomRules {
             return null;
         }
         String trimmed = raw.strip();
-        if (trimmed.length() > MAX_NAME_LENGTH || trimmed.chars().anyMatch(Character::isISOControl)) {
+        if (Text.codePoints(trimmed) > MAX_NAME_LENGTH || trimmed.codePoints().anyMatch(Character::isISOControl)) {
             throw new GhostRoomsException(ErrorCode.INVALID_ROOM,
                     "name must be at most " + MAX_NAME_LENGTH + " characters without control characters");
         }

@@ -17,12 +17,14 @@ import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.RateLimiter;
 import io.ghostrooms.server.config.Config;
+import io.ghostrooms.server.files.FileService;
 import io.ghostrooms.server.sessions.SessionContext;
 import io.ghostrooms.server.sessions.SessionService;
 import io.ghostrooms.server.sessions.Tokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -38,6 +40,7 @@ public final class RoomService {
     private final Tokens tokens;
     private final Clock clock;
     private final SessionService sessions;
+    private final FileService files;
     private final RateLimiter createLimiter;
     private final RoomsChangedListener listener;
     /**
@@ -57,7 +60,8 @@ public final class RoomService {
     }
 
     public RoomService(Database database, Config config, Tokens tokens, Clock clock, SessionService sessions,
-                       RateLimiter createLimiter, RoomsChangedListener listener) {
+                       FileService files, RateLimiter createLimiter, RoomsChangedListener listener) {
+        this.files = files;
         this.database = database;
         this.config = config;
         this.tokens = tokens;
@@ -118,6 +122,7 @@ public final class RoomService {
     private RoomRow createDm(String name, Instant now, Instant expiresAt) {
         String token = Tokens.dmRoomToken(name);
         for (int attempt = 0; attempt < MAX_TOKEN_DRAWS; attempt++) {
+            List<String> replacedFiles = new ArrayList<>();
             Optional<RoomRow> room = database.jdbi().inTransaction(handle -> {
                 RoomDao rooms = handle.attach(RoomDao.class);
                 Optional<RoomRow> existing = rooms.findByToken(token);
@@ -127,12 +132,8 @@ public final class RoomService {
                     }
                     long expiredId = existing.get().id();
                     // As purge(): the files' names are read before the cascade deletes their rows.
-                    List<String> orphanedFiles = handle.attach(AttachmentDao.class).storedNamesInRoom(expiredId);
+                    replacedFiles.addAll(handle.attach(AttachmentDao.class).storedNamesInRoom(expiredId));
                     rooms.delete(expiredId);
-                    // TODO(wiring): hand orphanedFiles to FileService.deleteStoredLater once this
-                    // transaction commits (RoomService has no file store). Until then they stay in
-                    // storage until the next startup orphan sweep (FileService.sweepOrphans): a later
-                    // lifecycle purge of expiredId finds no attachment rows left to name them.
                 }
                 Optional<Long> id = rooms.insert(token, name, false, true, DM_CAPACITY, now, expiresAt);
                 if (id.isPresent()) {
@@ -142,6 +143,8 @@ public final class RoomService {
                 // Another creator's room committed first: it is the room both asked for.
                 return rooms.findByToken(token).filter(winner -> !winner.expiredAt(now));
             });
+            // The replaced room's files, once its rows are gone for good (committed).
+            files.deleteStoredLater(replacedFiles);
             if (room.isPresent()) {
                 return room.get();
             }

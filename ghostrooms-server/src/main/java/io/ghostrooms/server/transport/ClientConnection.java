@@ -1,6 +1,7 @@
 package io.ghostrooms.server.transport;
 
 import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.transport.NamespaceClient;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -56,9 +57,18 @@ final class ClientConnection implements Connection {
         }
     }
 
+    /**
+     * The whole Engine.IO session ends. (netty-socketio 2.0.14's SocketIOClient.disconnect() only
+     * queues a DISCONNECT packet: nothing ends until the client reads it, which one that stopped
+     * reading never does.)
+     */
     @Override
     public void close() {
-        client.disconnect();
+        if (client instanceof NamespaceClient namespaceClient) {
+            namespaceClient.getBaseClient().disconnect();
+        } else {
+            client.disconnect();
+        }
     }
 
     @Override

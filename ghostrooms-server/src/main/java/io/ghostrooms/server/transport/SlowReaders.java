@@ -77,7 +77,7 @@ final class SlowReaders extends ChannelDuplexHandler {
         if (head.isConnected()) {
             closed.incrementAndGet();
             log.debug("disconnected a long-polling client that stopped polling ({}+ packets waiting)", MAX_POLLING_BACKLOG);
-            client.disconnect();
+            head.disconnect();
         }
         return false;
     }

@@ -8,9 +8,11 @@ import io.ghostrooms.persistence.messages.MessageRow;
 import io.ghostrooms.persistence.rooms.RoomDao;
 import io.ghostrooms.persistence.sessions.MembershipDao;
 import io.ghostrooms.protocol.Timestamps;
-import io.ghostrooms.protocol.socket.MessageDto;
 import io.ghostrooms.server.JdbiStatements;
 import io.ghostrooms.server.MovableClock;
+import io.ghostrooms.protocol.socket.MessageDto;
+import io.ghostrooms.server.bus.SilentRoomBus;
+import io.ghostrooms.server.common.RateLimits;
 import io.ghostrooms.server.config.Config;
 import io.ghostrooms.server.files.UploadRegistry;
 import io.ghostrooms.server.sessions.SessionContext;
@@ -77,15 +79,7 @@ abstract class AbstractHistoryCursorTest {
         }
         database.jdbi().useTransaction(h -> new MessageBatchDao(h).insertAll(stored));
         messages = new MessageService(database, Config.from(Map.of()), clock, new SessionService(database, clock),
-                new UploadRegistry(), new RoomBroadcaster() {
-                    @Override
-                    public void newMessage(String roomToken, MessageDto message) {
-                    }
-
-                    @Override
-                    public void messageDeleted(String roomToken, String messageId) {
-                    }
-                }, 10);
+                new UploadRegistry(), new SilentRoomBus(), RateLimits.from(Config.from(Map.of())).messages(), 10);
     }
 
     @AfterEach

@@ -16,6 +16,8 @@ import io.ghostrooms.protocol.rest.CreateRoomRequest;
 import io.ghostrooms.protocol.rest.CreatedRoom;
 import io.ghostrooms.server.MovableClock;
 import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.common.RateLimits;
+import io.ghostrooms.server.files.TestFileServices;
 import io.ghostrooms.server.config.Config;
 import io.ghostrooms.server.sessions.SessionService;
 import io.ghostrooms.server.sessions.Tokens;
@@ -77,8 +79,9 @@ abstract class AbstractRoomCreationRaceTest {
 
     @BeforeEach
     void newService() {
-        rooms = new RoomService(database, Config.from(Map.of()), new Tokens(), clock,
-                new SessionService(database, clock), () -> { });
+        Config config = Config.from(Map.of());
+        rooms = new RoomService(database, config, new Tokens(), clock, new SessionService(database, clock),
+                TestFileServices.inTempDirectory(database, clock), RateLimits.from(config).roomCreations(), () -> { });
     }
 
     /** A DM room name no other test (or earlier run) uses: 6+ of [A-Za-z0-9_-]; its token takes the first 6. */

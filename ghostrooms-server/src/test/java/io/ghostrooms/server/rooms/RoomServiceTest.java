@@ -10,6 +10,7 @@ import io.ghostrooms.persistence.rooms.RoomRow;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.rest.CreateRoomRequest;
 import io.ghostrooms.server.common.RateLimits;
+import io.ghostrooms.server.files.TestFileServices;
 import io.ghostrooms.server.JdbiStatements;
 import io.ghostrooms.server.MovableClock;
 import io.ghostrooms.server.common.GhostRoomsException;
@@ -35,7 +36,7 @@ class RoomServiceTest {
         Config config = Config.from(Map.of());
         database = Database.open(config.database(), 2);
         rooms = new RoomService(database, config, new Tokens(), clock, new SessionService(database, clock),
-                RateLimits.from(config).roomCreations(), () -> { });
+                TestFileServices.inTempDirectory(database, clock), RateLimits.from(config).roomCreations(), () -> { });
     }
 
     @AfterEach

@@ -9,6 +9,7 @@ import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.rest.CreateRoomRequest;
 import io.ghostrooms.protocol.rest.JoinedRoom;
 import io.ghostrooms.server.common.RateLimits;
+import io.ghostrooms.server.files.TestFileServices;
 import io.ghostrooms.server.JdbiStatements;
 import io.ghostrooms.server.MovableClock;
 import io.ghostrooms.server.common.GhostRoomsException;
@@ -35,8 +36,8 @@ class SessionServiceTest {
         Config config = Config.from(Map.of());
         database = Database.open(config.database(), 2);
         sessions = new SessionService(database, clock);
-        rooms = new RoomService(database, config, new Tokens(), clock, sessions, RateLimits.from(config).roomCreations(),
-                () -> { });
+        rooms = new RoomService(database, config, new Tokens(), clock, sessions,
+                TestFileServices.inTempDirectory(database, clock), RateLimits.from(config).roomCreations(), () -> { });
         statements = JdbiStatements.count(database);
     }
 

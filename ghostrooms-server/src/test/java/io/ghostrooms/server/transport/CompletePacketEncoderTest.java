@@ -1,6 +1,8 @@
 package io.ghostrooms.server.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.protocol.EngineIOVersion;
@@ -71,5 +73,41 @@ class CompletePacketEncoderTest {
         Queue<Packet> queue = packets(60);
         assertEquals(50, encodeOnePoll(upstream, queue).size());
         assertEquals(9, queue.size());
+    }
+
+    /** A Java string that is not valid Unicode, as a payload of one packet among others. */
+    private static Queue<Packet> withOneUnpairedSurrogate() {
+        Queue<Packet> queue = packets(3);
+        Packet bad = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
+        bad.setSubType(PacketType.EVENT);
+        bad.setName("new_message");
+        bad.setData(List.of(new com.fasterxml.jackson.databind.util.RawValue("\"broken \ud800 text\"")));
+        Queue<Packet> mixed = new ConcurrentLinkedQueue<>();
+        mixed.add(queue.poll());
+        mixed.add(bad);
+        mixed.addAll(queue);
+        return mixed;
+    }
+
+    /**
+     * Upstream, one packet Jackson cannot write fails the whole poll, after the packets before it
+     * were taken off the queue: they are lost. If an upgrade fixes this, this test fails.
+     */
+    @Test
+    void upstreamEncoderLosesThePollOfAnUnencodablePacket() {
+        PacketEncoder upstream = new PacketEncoder(new Configuration(), new JacksonJsonSupport());
+        Queue<Packet> queue = withOneUnpairedSurrogate();
+        assertThrows(Exception.class, () -> encodeOnePoll(upstream, queue));
+        assertEquals(2, queue.size(), "m0 and the bad packet are gone with the poll");
+    }
+
+    @Test
+    void anUnencodablePacketIsDroppedAndTheOthersGoOut() throws Exception {
+        PacketEncoder encoder = new CompletePacketEncoder(new Configuration(), new JacksonJsonSupport());
+        Queue<Packet> queue = withOneUnpairedSurrogate();
+
+        assertEquals(List.of("42[\"new_message\",\"m0\"]", "42[\"new_message\",\"m1\"]", "42[\"new_message\",\"m2\"]"),
+                encodeOnePoll(encoder, queue));
+        assertTrue(queue.isEmpty());
     }
 }
