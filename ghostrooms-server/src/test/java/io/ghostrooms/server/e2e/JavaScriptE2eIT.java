@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -68,8 +70,19 @@ class JavaScriptE2eIT {
         try {
             assertEquals(0, run(Map.of("E2E_DATABASE_URL", url), "npm", "test"), "e2e suite failed on PostgreSQL");
         } finally {
-            try (Connection c = DriverManager.getConnection(PG_BASE)) {
-                c.createStatement().execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            // Tests that need a database of their own name theirs after this one.
+            try (Connection c = DriverManager.getConnection(PG_BASE);
+                 var schemas = c.prepareStatement("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE ?")) {
+                schemas.setString(1, schema.replace("_", "\\_") + "%");
+                List<String> made = new ArrayList<>();
+                try (var rs = schemas.executeQuery()) {
+                    while (rs.next()) {
+                        made.add(rs.getString(1));
+                    }
+                }
+                for (String name : made) {
+                    c.createStatement().execute("DROP SCHEMA IF EXISTS \"" + name + "\" CASCADE");
+                }
             }
         }
     }
