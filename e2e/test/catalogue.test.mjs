@@ -727,12 +727,12 @@ describe("hostile input catalogue", () => {
       assert.equal(res.status, 400, name);
       assert.equal(res.json.error.code, "INVALID_FILE_TYPE");
     }
-    // Encoded traversal and NUL bytes are only characters of a display name.
+    // Encoded traversal and NUL bytes are only characters of a display name (a NUL shown as U+FFFD).
     const kept = [
       ["..%2f..%2fcatalogue-evil.png", "..%2f..%2fcatalogue-evil.png"],
       ["..%5c..%5ccatalogue-evil.png", "..%5c..%5ccatalogue-evil.png"],
-      [Buffer.from("catalogue-evil\0.png"), "catalogue-evil.png"],
-      [Buffer.from("catalogue-evil.html\0.png"), "catalogue-evil.html.png"],
+      [Buffer.from("catalogue-evil\0.png"), "catalogue-evil\uFFFD.png"],
+      [Buffer.from("catalogue-evil.html\0.png"), "catalogue-evil.html\uFFFD.png"],
     ];
     for (const [name, shown] of kept) {
       const res = await uploadNamed(server, name, PNG, "image/png");

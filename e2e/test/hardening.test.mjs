@@ -151,6 +151,44 @@ describe("text that is not valid Unicode", () => {
   });
 });
 
+/** A multipart upload whose file name is sent byte for byte. */
+async function uploadRawName(srv, nameBytes, bytes, type) {
+  const boundary = "----hardening" + Math.random().toString(16).slice(2);
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="`), nameBytes,
+    Buffer.from(`"\r\nContent-Type: ${type}\r\n\r\n`), bytes, Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const res = await fetch(srv.url + "/api/files/upload", {
+    method: "POST", body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+describe("file display names", () => {
+  test("are cleaned, never refused, and read the same in the upload answer, the message and history", async () => {
+    const { token, sockets: [a, b] } = await room(server, "polling", ["namer", "viewer"]);
+    const cases = [
+      // invalid UTF-8 (a surrogate's bytes), a C0 control, a bidi override that would show "gpj.exe" as "exe.jpg"
+      [Buffer.concat([Buffer.from("bad"), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(".png")]), /^bad\uFFFD+\.png$/],
+      [Buffer.from("ctl\u0001name.png"), /^ctl\uFFFDname\.png$/],
+      [Buffer.from("photo\u202Egnp.exe.png"), /^photo\uFFFDgnp\.exe\.png$/],
+      [Buffer.from("\u{1F600}".repeat(300) + ".png"), new RegExp(`^(\u{1F600}){251}\\.png$`, "u")],
+    ];
+    for (const [name, shown] of cases) {
+      const up = await uploadRawName(server, name, PNG, "image/png");
+      assert.equal(up.status, 201, JSON.stringify(up.json));
+      const fileName = up.json.attachment.fileName;
+      assert.match(fileName, shown);
+      assert.ok([...fileName].length <= 255);
+      const sent = await emitAck(a, "send_message", { type: "IMAGE", attachments: [up.json.attachment] });
+      assert.equal(sent.message.attachments[0].fileName, fileName);
+      assert.equal((await waitFor(b, "new_message", (m) => m.id === sent.message.id)).attachments[0].fileName, fileName);
+      const stored = (await history(server, token, b.sessionToken, "?limit=100")).json.data.find((m) => m.id === sent.message.id);
+      assert.equal(stored.attachments[0].fileName, fileName);
+    }
+  });
+});
+
 const startServerWithLength = (n) => startServer({ ...GENEROUS, MAX_MESSAGE_LENGTH: String(n) });
 
 // ---- 3. Slow readers -----------------------------------------------------------------------

@@ -16,7 +16,9 @@
  * <caption>netty-socketio 2.0.14 defects and what we do about them</caption>
  * <tr><th>patch</th><th>symptom in 2.0.14</th><th>pinned by</th></tr>
  * <tr><td>CompletePacketEncoder</td><td>a poll response that finds more than 50 packets queued
- * drops packet 51 (a message or an ack), silently</td><td>CompletePacketEncoderTest</td></tr>
+ * drops packet 51 (a message or an ack), silently; one packet Jackson cannot write (a raw payload
+ * holding an unpaired surrogate) fails the whole poll and that member never receives again</td>
+ * <td>CompletePacketEncoderTest</td></tr>
  * <tr><td>PollingHandoff</td><td>a polling GET bound while the previous one's close is handled on the
  * other event loop is unbound: that client never receives again</td><td>PollingHandoffTest</td></tr>
  * <tr><td>PollingPostOrder</td><td>a polling POST is answered before its events are queued, so the
@@ -48,8 +50,32 @@
  * <tr><td>SocketTransport.releaseDefaultPipelineFactory</td><td>the default initializer replaced by
  * ours leaks a timer (an ERROR with a stack trace from Netty's leak detector)</td>
  * <td>PinnedLibraryTest (the private fields it reads)</td></tr>
+ * <tr><td>SlowReaders</td><td>a long-polling client's packets are queued without a bound until it
+ * polls (one that stopped polling made the server hold it all); SocketIOClient.disconnect() only
+ * queues a DISCONNECT packet, so it never ends a client that stopped reading (ClientConnection.close
+ * ends the Engine.IO session instead)</td><td>e2e hardening: "a long-polling client that stops
+ * polling is disconnected once its backlog is full"</td></tr>
  * <tr><td>SocketTransport.stopWithin</td><td>stop() waits without a bound; a dead event loop made
  * SIGTERM hang forever</td><td>ShutdownTest</td></tr>
+ * </table>
+ *
+ * <h2>Edge stages</h2>
+ * Not netty-socketio's defects but the HTTP/1.1 and backpressure rules every connection of the port
+ * obeys, Socket.IO or REST (PROTOCOL.md "Input rules"):
+ * <table>
+ * <caption>Edge stages and what they refuse</caption>
+ * <tr><th>stage</th><th>what</th><th>pinned by</th></tr>
+ * <tr><td>StrictHttpRequestDecoder</td><td>Content-Length beside chunked is a failed request (Netty
+ * 4.1.130 drops the Content-Length and decodes a hidden request); absolute-form targets are routed by
+ * path</td><td>StrictHttpRequestDecoderTest</td></tr>
+ * <tr><td>FramingGuard</td><td>400 + close for every ambiguous framing (RFC 9112 §6.1, §6.3)</td>
+ * <td>FramingGuardTest, e2e http-framing</td></tr>
+ * <tr><td>PipelinedRequestGate</td><td>one request at a time per connection, answers in request
+ * order, HEAD without a body</td><td>PipelinedRequestGateTest, HttpFramingServerTest, e2e
+ * http-framing</td></tr>
+ * <tr><td>SlowReaders (websocket)</td><td>a frame written while the outbound buffer is over its 1 MB
+ * high-water mark closes the connection</td><td>SlowReadersTest, e2e hardening: "a websocket that
+ * stops reading is closed"</td></tr>
  * </table>
  */
 package io.ghostrooms.server.transport;
