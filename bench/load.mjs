@@ -43,6 +43,9 @@ const HELP = `usage: node load.mjs [options]
   --duration S --warmup S              measured seconds (search: per step; idle: holding time) and warm-up
   --transport websocket|polling        (websocket)
   --ack                                ask for Socket.IO acks and measure ack latency
+  --stalled N                          chat/soak/search: N more members in the first room that join (raw
+                                       websocket), then stop reading and answering pings; not measured.
+                                       Result: stalledClosedByServer, how many the server closed in time (0)
   --no-deflate                         websocket clients do not offer permessage-deflate (browsers do)
   --conns N                            idle: connections (members per room: --members, default 10)
   --connected K                        storm: background connections (5000)
@@ -70,6 +73,7 @@ function options() {
       duration: { type: "string" }, warmup: { type: "string" },
       transport: { type: "string", default: "websocket" },
       ack: { type: "boolean", default: false },
+      stalled: { type: "string" },
       "no-deflate": { type: "boolean", default: false },
       conns: { type: "string" }, connected: { type: "string" },
       "storm-rooms": { type: "string" }, "storm-concurrency": { type: "string" },
@@ -118,6 +122,7 @@ function options() {
     warmup: num("warmup", defaults.warmup, { int: false }),
     transport: values.transport,
     ack: values.ack,
+    stalled: num("stalled", 0),
     deflate: !values["no-deflate"],
     conns: num("conns", 1000, { min: 1 }),
     connected: num("connected", 5000),
@@ -138,6 +143,9 @@ function options() {
     timeoutMs: num("timeout", 20000, { min: 100 }),
   };
   if (o.senders > o.members) throw new Error("--senders cannot exceed --members");
+  if (o.stalled > 0 && !["chat", "soak", "search"].includes(mode)) throw new Error("--stalled is for chat, soak and search");
+  // the stalled members are raw websockets; a long-polling client stalls by not polling, another test
+  if (o.stalled > 0 && o.transport !== "websocket") throw new Error("--stalled needs --transport websocket");
   if (values.url && !/^https?:\/\//.test(values.url)) throw new Error("--url must be http(s)://host:port");
   o.url = o.url?.replace(/\/$/, "") ?? null;
   // connections and deliveries/s the clients must handle, for the default worker count
@@ -216,7 +224,7 @@ function deal(n, workers, offset = 0) {
 
 const SUM_KEYS = ["sent", "delivered", "expected", "duplicated", "misrouted", "foreign", "errors", "ackFailures",
   "acked", "notConnected", "connectFailures", "disconnects", "joined", "stormJoins", "stormFailures", "connected",
-  "lagSumMs", "lagN"];
+  "lagSumMs", "lagN", "stalledJoined", "stalledClosed"];
 
 function merge(reports) {
   const m = { lagMaxMs: 0, errorCodes: {}, failures: {}, failureSamples: [], lat: new Histogram(), ack: new Histogram(), join: new Histogram() };
@@ -347,6 +355,7 @@ async function chatPhase(workers, o, server, { rate, reset, sampleS = 0, onSampl
     disconnects: m.disconnects,
     senderLagMs: { mean: m.lagN ? round(m.lagSumMs / m.lagN, 2) : null, max: round(m.lagMaxMs, 1) },
     drainMs: Math.round(drainMs),
+    ...(o.stalled > 0 ? { stalledClosedByServer: m.stalledClosed } : {}),
     ...meterResult,
   };
 }
@@ -354,11 +363,14 @@ async function chatPhase(workers, o, server, { rate, reset, sampleS = 0, onSampl
 async function setupChat(workers, o) {
   const t = now();
   const dealt = deal(o.rooms, workers);
-  const ready = await all(workers, "setup-chat", (i) => ({ rooms: dealt[i] }), "ready");
+  // the stalled members go to room 0, so to the worker that owns it
+  const ready = await all(workers, "setup-chat", (i) => ({ rooms: dealt[i], stalled: dealt[i].includes(0) ? o.stalled : 0 }), "ready");
   const joined = ready.reduce((a, r) => a + r.joined, 0);
   const failures = ready.reduce((a, r) => a + r.connectFailures, 0);
-  log(`joined ${joined}/${o.rooms * o.members} in ${Math.round(now() - t)} ms (${failures} connect failures)`);
-  return { joined, connectFailures: failures, setupMs: Math.round(now() - t) };
+  const stalledJoined = ready.reduce((a, r) => a + r.stalledJoined, 0);
+  log(`joined ${joined}/${o.rooms * o.members} in ${Math.round(now() - t)} ms (${failures} connect failures)`
+    + (o.stalled > 0 ? `, ${stalledJoined}/${o.stalled} stalled members in room 0` : ""));
+  return { joined, connectFailures: failures, ...(o.stalled > 0 ? { stalledJoined } : {}), setupMs: Math.round(now() - t) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -445,6 +457,8 @@ async function runSearch(workers, o, server, emit) {
     firstFailing: firstFail ? { ratePerSender: firstFail.rate, msgsPerSec: firstFail.msgsPerSec, reasons: firstFail.reasons } : null,
     ...(best ?? steps.at(-1) ?? {}),
     pass: undefined, reasons: undefined,
+    // closed ones stay closed: the count at the end of the search, not of the best step
+    ...(o.stalled > 0 ? { stalledClosedByServer: steps.at(-1)?.stalledClosedByServer ?? null } : {}),
     steps: steps.map((s) => ({ rate: s.rate, msgsPerSec: s.msgsPerSec, deliveriesPerSec: s.deliveriesPerSec, p50: s.latencyMs.p50, p99: s.latencyMs.p99, lost: s.lost, duplicated: s.duplicated, errors: s.errorCount, serverCpuPct: s.serverCpuPct, clientCpuPct: s.clientCpuPct, pass: s.pass, reasons: s.reasons })),
     serverMem: snap,
   };
@@ -606,7 +620,7 @@ function describeDb(o) {
 
 function params(o) {
   const p = { transport: o.transport, workers: o.workers, deflate: o.deflate };
-  if (["chat", "soak", "search"].includes(o.mode)) Object.assign(p, { rooms: o.rooms, members: o.members, senders: o.senders, rate: o.rate, size: o.size, ack: o.ack, duration: o.duration, warmup: o.warmup });
+  if (["chat", "soak", "search"].includes(o.mode)) Object.assign(p, { rooms: o.rooms, members: o.members, senders: o.senders, rate: o.rate, size: o.size, ack: o.ack, stalled: o.stalled, duration: o.duration, warmup: o.warmup });
   if (o.mode === "soak") p.sample = o.sample;
   if (o.mode === "search") Object.assign(p, { targetP99: o.targetP99, factor: o.factor, maxSteps: o.maxSteps });
   if (o.mode === "idle") Object.assign(p, { conns: o.conns, members: o.members, hold: o.duration });
@@ -618,7 +632,7 @@ function params(o) {
 /** Client-side limits that would make the bench, not the server, fail. */
 function limitWarnings(o, serverPid) {
   const w = [];
-  const conns = o.mode === "idle" ? o.conns : o.mode === "storm" ? o.connected + o.stormConcurrency : o.rooms * o.members;
+  const conns = o.mode === "idle" ? o.conns : o.mode === "storm" ? o.connected + o.stormConcurrency : o.rooms * o.members + o.stalled;
   const perWorker = Math.ceil(conns / o.workers) * (o.transport === "polling" ? 2 : 1) + 100;
   const fd = fdLimits();
   if (fd && fd.soft < perWorker) w.push(`client fd limit ${fd.soft} < ${perWorker} needed per worker (ulimit -n)`);

@@ -2,7 +2,9 @@
 // in the same worker), so message accounting — sent, delivered, duplicated, lost — is exact and
 // local. It talks to the parent over the IPC channel: the parent sends {cmd}, the worker answers
 // {evt}. All times are epoch milliseconds from performance.timeOrigin + performance.now().
+import { readFileSync } from "node:fs";
 import { io } from "socket.io-client";
+import WebSocket from "ws"; // engine.io-client's own dependency: the stalled members speak Engine.IO raw
 import { Histogram } from "./hist.mjs";
 
 const now = () => performance.timeOrigin + performance.now();
@@ -90,6 +92,13 @@ async function pool(items, limit, fn) {
   await Promise.all(runners);
 }
 
+/** POST /api/rooms/:token/join; resolves to the session token. */
+async function restJoin(roomToken, nickname) {
+  const res = await api("POST", `/api/rooms/${roomToken}/join`, { nickname });
+  if (res.status !== 201) throw new Error(`join ${res.status} ${res.text.slice(0, 200)}`);
+  return res.json.data.sessionToken;
+}
+
 /**
  * REST join + socket connect + join_room -> room_joined. Resolves to the socket or null (the
  * failure is counted). `setup(socket)` runs before join_room so no event is missed.
@@ -97,9 +106,7 @@ async function pool(items, limit, fn) {
 async function joinClient(roomToken, nickname, setup = () => {}) {
   let sessionToken;
   try {
-    const res = await api("POST", `/api/rooms/${roomToken}/join`, { nickname });
-    if (res.status !== 201) throw new Error(`join ${res.status} ${res.text.slice(0, 200)}`);
-    sessionToken = res.json.data.sessionToken;
+    sessionToken = await restJoin(roomToken, nickname);
   } catch (e) {
     failure("rest", e);
     return null;
@@ -191,7 +198,7 @@ function onMessage(room, memberIdx, m) {
   stats.latWin.recordMs(t - sentAt);
 }
 
-async function setupChat(roomIds) {
+async function setupChat(roomIds, stalledN = 0) {
   const created = await Promise.all(roomIds.map(async (g) => ({ global: g, token: await createRoom(), members: [], senders: [] })));
   rooms.push(...created);
   const jobs = [];
@@ -206,6 +213,8 @@ async function setupChat(roomIds) {
     if (i < O.senders) room.senders.push(socket);
   });
   for (const room of rooms) room.size = room.members.filter(Boolean).length;
+  // after room.size: the stalled members are not expected to receive anything
+  if (stalledN > 0) await joinStalledMembers(rooms.find((r) => r.global === 0), stalledN);
 }
 
 function send(room, socket, due, measured) {
@@ -277,7 +286,111 @@ function startChat({ t0, warmupEnd, endAt, rate, reset }) {
     };
     setTimeout(tick, Math.max(0, t0 - now()));
   });
-  sendingDone.then(() => process.send({ evt: "sent" }));
+  // sendingDone resolves at endAt: what has been closed by then was closed in the measured window
+  sendingDone.then(() => { countStalledClosed(); process.send({ evt: "sent" }); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// stalled members (--stalled): they join like the others, then never read again. A raw websocket,
+// because socket.io-client cannot stop reading; nothing they (do not) receive is counted.
+
+const stalled = []; // {ws, key: "serverPort>clientPort", visible, closed, terminated}
+let stalledJoined = 0;
+let stalledClosed = 0; // as of the end of the last measured window
+const TCP_ESTABLISHED = "01";
+
+/** Resolves on the first text frame starting with prefix; rejects on close or timeout. */
+function expectFrame(ws, prefix) {
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => done(new Error(`no ${prefix} frame in ${O.timeoutMs} ms`)), O.timeoutMs);
+    const onMessage = (data, isBinary) => { if (!isBinary && data.toString().startsWith(prefix)) done(null); };
+    const onClose = (code) => done(new Error(`closed (${code}${ws.lastError ? `, ${ws.lastError.message}` : ""}) waiting for ${prefix}`));
+    function done(err) {
+      clearTimeout(timer);
+      ws.off("message", onMessage);
+      ws.off("close", onClose);
+      if (err) fail(err); else ok();
+    }
+    ws.on("message", onMessage);
+    ws.on("close", onClose);
+  });
+}
+
+/** REST join, Engine.IO open, Socket.IO connect, join_room -> room_joined; then stop reading. */
+async function joinStalled(room, nickname) {
+  const sessionToken = await restJoin(room.token, nickname);
+  const ws = new WebSocket(`${O.url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`, {
+    perMessageDeflate: O.deflate !== false, handshakeTimeout: O.timeoutMs,
+  });
+  // a connection the server drops may be reset: that shows as the close, not a crash
+  ws.on("error", (e) => { ws.lastError = e; });
+  const member = { ws, key: null, visible: false, closed: false };
+  stalled.push(member); // terminated at the end even if the join fails half-way
+  try {
+    await expectFrame(ws, "0{");
+    const connected = expectFrame(ws, "40{");
+    ws.send("40");
+    await connected;
+    const joined = expectFrame(ws, '42["room_joined"');
+    ws.send(`42${JSON.stringify(["join_room", { roomToken: room.token, sessionToken }])}`);
+    await joined;
+  } catch (e) {
+    ws.terminate();
+    throw e;
+  }
+  // Stop reading for good: frames pile up in the socket, the kernel's buffers, then the server's.
+  // Pings are not answered either; a client that stops reading stops everything.
+  ws._socket.pause();
+  member.key = `${ws._socket.remotePort}>${ws._socket.localPort}`;
+  ws.on("close", () => { if (!member.terminated) member.closed = true; });
+}
+
+async function joinStalledMembers(room, n) {
+  if (!room) throw new Error("--stalled: this worker does not own room 0");
+  const items = Array.from({ length: n }, (_, i) => i);
+  await pool(items, O.concurrency, async (i) => {
+    try {
+      await joinStalled(room, `b${W}r${room.global}stalled${i}`);
+      stalledJoined++;
+    } catch (e) {
+      process.stdout.write(`[worker ${W}] stalled member ${i} did not join: ${String(e?.message ?? e).slice(0, 200)}\n`);
+    }
+  });
+  // The server's end of each connection, as the kernel sees it: only visible when the server runs
+  // on this machine (loopback), and only then used to tell that the server closed a connection.
+  const states = tcpStates();
+  for (const m of stalled) m.visible = m.key !== null && states?.get(m.key) === TCP_ESTABLISHED;
+}
+
+/** State (hex, as the kernel writes it) of every TCP socket, keyed "localPort>remotePort"; null if unreadable. */
+function tcpStates() {
+  const states = new Map();
+  let read = false;
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text;
+    try { text = readFileSync(file, "utf8"); read = true; } catch { continue; }
+    for (const line of text.split("\n").slice(1)) {
+      // "  sl  local_address rem_address   st ...", addresses as HEXADDR:HEXPORT
+      const [, local, remote, st] = line.trim().split(/\s+/);
+      if (!st) continue;
+      states.set(`${parseInt(local.split(":").pop(), 16)}>${parseInt(remote.split(":").pop(), 16)}`, st);
+    }
+  }
+  return read ? states : null;
+}
+
+/**
+ * How many stalled members the server has closed. Their `close` event alone misses most: a socket
+ * that does not read never sees the server's FIN (it waits behind the unread data, in a zero
+ * window) nor a reset. So on loopback the server's end of the connection counts too: once it left
+ * ESTABLISHED (FIN_WAIT1 with its FIN stuck, or gone), the server closed it.
+ */
+function countStalledClosed() {
+  const states = stalled.some((m) => m.visible && !m.closed) ? tcpStates() : null;
+  for (const m of stalled) {
+    if (!m.closed && m.visible && states && states.get(m.key) !== TCP_ESTABLISHED) m.closed = true;
+  }
+  stalledClosed = stalled.filter((m) => m.closed).length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,13 +475,15 @@ function report() {
   return {
     ...stats,
     lat: stats.lat.toJSON(), ack: stats.ack.toJSON(), join: stats.join.toJSON(), latWin: undefined,
-    connected, rssMB: Math.round(mem.rss / 1048576),
+    connected, rssMB: Math.round(mem.rss / 1048576), stalledJoined, stalledClosed,
   };
 }
 
 async function closeAll() {
   for (const s of allSockets) s.disconnect();
   allSockets.clear();
+  for (const m of stalled) { m.terminated = true; m.ws.terminate(); }
+  stalled.length = 0;
   await sleep(200);
 }
 
@@ -381,8 +496,8 @@ process.on("message", async (msg) => {
         process.send({ evt: "init" });
         break;
       case "setup-chat":
-        await setupChat(msg.rooms);
-        process.send({ evt: "ready", joined: stats.joined, connectFailures: stats.connectFailures });
+        await setupChat(msg.rooms, msg.stalled);
+        process.send({ evt: "ready", joined: stats.joined, connectFailures: stats.connectFailures, stalledJoined });
         break;
       case "start-chat":
         startChat(msg);
