@@ -63,7 +63,18 @@ public final class PostgresServerLog {
 
     public static Path path() {
         String raw = System.getenv("TEST_POSTGRES_LOG");
-        return Path.of(raw == null || raw.isBlank() ? DEFAULT_PATH : raw);
+        if (raw != null && !raw.isBlank()) {
+            return Path.of(raw);
+        }
+        // The Debian cluster of whichever major version .ci/run found or installed.
+        try (var logs = Files.newDirectoryStream(Path.of("/var/log/postgresql"), "postgresql-*-main.log")) {
+            for (Path log : logs) {
+                return log;
+            }
+        } catch (IOException | RuntimeException noSuchDirectory) {
+            // fall through to the default
+        }
+        return Path.of(DEFAULT_PATH);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import io.ghostrooms.server.PostgresServerLog;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,9 @@ class JavaScriptE2eIT {
     static final boolean CI = "true".equals(System.getenv("CI"));
     static final String PG_BASE = System.getenv().getOrDefault("TEST_DATABASE_URL",
             "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    /** A room token, a token hash (64 hex), or a unique key's value quoted in a DETAIL line. */
+    private static final java.util.regex.Pattern SECRET_IN_LOG =
+            java.util.regex.Pattern.compile("ghost-[a-z0-9]{8}|ghost-dm-|\\b[0-9a-f]{64}\\b|Key \\((token|token_hash|nickname_key)\\)");
     static Path e2eDir;
     static String jar;
 
@@ -67,8 +71,13 @@ class JavaScriptE2eIT {
         String schema = "e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String url = PG_BASE + (PG_BASE.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         System.out.println("=== e2e suite on PostgreSQL (schema " + schema + ") ===");
+        PostgresServerLog log = PostgresServerLog.mark();
         try {
             assertEquals(0, run(Map.of("E2E_DATABASE_URL", url), "npm", "test"), "e2e suite failed on PostgreSQL");
+            // PROTOCOL "Lifecycle": no error PostgreSQL logs carries a token (or a nickname, by its key).
+            List<String> leaks = log.entriesSinceMark().stream().map(PostgresServerLog.Entry::text)
+                    .filter(text -> SECRET_IN_LOG.matcher(text).find()).toList();
+            assertEquals(List.of(), leaks, "PostgreSQL's own log during the e2e suite");
         } finally {
             // Tests that need a database of their own name theirs after this one.
             try (Connection c = DriverManager.getConnection(PG_BASE);
