@@ -466,7 +466,9 @@ describe("a room at its end", () => {
     assert.equal((await emitAck(s, "send_message", { type: "IMAGE", attachments: [up.json.attachment] })).ok, true);
     s.close();
     const file = up.json.attachment.url.replace(/^http:\/\/localhost:\d+/, server.url);
-    await eventually(async () => (await fetch(file)).status === 404 && readdirSync(server.uploadDir).length === 0, 30_000,
+    const stored = join(server.uploadDir, file.split("/").pop());
+    assert.ok(existsSync(stored));
+    await eventually(async () => (await fetch(file)).status === 404 && !existsSync(stored), 30_000,
       "the file is neither served nor stored");
   });
 
