@@ -38,7 +38,13 @@ public record Config(
         int dbPoolSize,
         Duration sessionIdleTimeout,
         Duration cleanupInterval,
-        boolean persistMessages) {
+        boolean persistMessages,
+        int metricsPort,
+        boolean metricsPublic,
+        LogFormat logFormat) {
+
+    /** How log lines are written: for people (text) or one JSON object per line for a log pipeline. */
+    public enum LogFormat { TEXT, JSON }
 
     public static final String VERSION = "0.1.0";
 
@@ -92,7 +98,10 @@ public record Config(
                 r.integer("DB_POOL_SIZE", 10, 1, 200),
                 Duration.ofMinutes(r.integer("SESSION_IDLE_MINUTES", 30, 1, 24 * 60)),
                 Duration.ofSeconds(r.integer("CLEANUP_INTERVAL_SECONDS", 600, 1, 86_400)),
-                persistMessages(r.string("MESSAGE_PERSISTENCE", "database")));
+                persistMessages(r.string("MESSAGE_PERSISTENCE", "database")),
+                r.integer("METRICS_PORT", 0, 0, 65535),
+                r.bool("METRICS_PUBLIC", false),
+                logFormat(r.string("LOG_FORMAT", "text")));
     }
 
     /** "off" exists to measure the in-memory ceiling in benchmarks; messages are then never stored. */
@@ -102,6 +111,19 @@ public record Config(
             case "off" -> false;
             default -> throw new ConfigException("MESSAGE_PERSISTENCE must be database or off");
         };
+    }
+
+    private static LogFormat logFormat(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> throw new ConfigException("LOG_FORMAT must be text or json");
+        };
+    }
+
+    /** /metrics on its own port (METRICS_PORT), or on PORT when that is 0 (unset). */
+    public boolean metricsOnOwnPort() {
+        return metricsPort != 0;
     }
 
     public long maxFileSizeBytes() {
@@ -191,6 +213,18 @@ public record Config(
             } catch (NumberFormatException e) {
                 throw new ConfigException(name + " must be a number");
             }
+        }
+
+        boolean bool(String name, boolean fallback) {
+            String v = env.get(name);
+            if (v == null || v.isBlank()) {
+                return fallback;
+            }
+            return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new ConfigException(name + " must be true or false");
+            };
         }
 
         URI url(String name) {

@@ -29,6 +29,27 @@ class ConfigTest {
     }
 
     @Test
+    void metricsShareThePortAndAnswerLoopbackOnlyUnlessToldOtherwise() {
+        Config c = Config.from(Map.of());
+        assertFalse(c.metricsOnOwnPort());
+        assertFalse(c.metricsPublic());
+        Config own = Config.from(Map.of("METRICS_PORT", "9464", "METRICS_PUBLIC", "true"));
+        assertTrue(own.metricsOnOwnPort());
+        assertEquals(9464, own.metricsPort());
+        assertTrue(own.metricsPublic());
+        ConfigException e = assertThrows(ConfigException.class, () -> Config.from(Map.of("METRICS_PUBLIC", "maybe")));
+        assertTrue(e.getMessage().contains("METRICS_PUBLIC"));
+    }
+
+    @Test
+    void logsAreTextUnlessJsonIsAsked() {
+        assertEquals(Config.LogFormat.TEXT, Config.from(Map.of()).logFormat());
+        assertEquals(Config.LogFormat.JSON, Config.from(Map.of("LOG_FORMAT", "JSON")).logFormat());
+        ConfigException e = assertThrows(ConfigException.class, () -> Config.from(Map.of("LOG_FORMAT", "xml")));
+        assertTrue(e.getMessage().contains("LOG_FORMAT"));
+    }
+
+    @Test
     void messagesAreStoredUnlessPersistenceIsSwitchedOffForBenchmarks() {
         assertTrue(Config.from(Map.of()).persistMessages());
         assertFalse(Config.from(Map.of("MESSAGE_PERSISTENCE", "off")).persistMessages());
