@@ -82,6 +82,24 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Connections of the pool in use now (for metrics). */
+    public int activeConnections() {
+        var pool = dataSource.getHikariPoolMXBean();
+        return pool == null ? 0 : pool.getActiveConnections();
+    }
+
+    /** Connections of the pool open and idle now. */
+    public int idleConnections() {
+        var pool = dataSource.getHikariPoolMXBean();
+        return pool == null ? 0 : pool.getIdleConnections();
+    }
+
+    /** Threads waiting for a connection now. */
+    public int threadsAwaitingConnection() {
+        var pool = dataSource.getHikariPoolMXBean();
+        return pool == null ? 0 : pool.getThreadsAwaitingConnection();
+    }
+
     public String describe() {
         return url.toString();
     }

@@ -20,7 +20,10 @@ import io.ghostrooms.server.http.RestHandler;
 import io.ghostrooms.server.http.UploadHandler;
 import io.ghostrooms.server.jobs.Jobs;
 import io.ghostrooms.server.jobs.RoomEnds;
+import io.ghostrooms.server.messages.GroupCommitWriter;
 import io.ghostrooms.server.messages.MessageService;
+import io.ghostrooms.server.metrics.Metrics;
+import io.ghostrooms.server.metrics.MetricsServer;
 import io.ghostrooms.server.presence.Presence;
 import io.ghostrooms.server.rooms.GlobalBroadcasts;
 import io.ghostrooms.server.rooms.MembershipService;
@@ -55,6 +58,8 @@ public final class GhostRoomsServer implements AutoCloseable {
     private final SocketTransport transport;
     private final MessageService messages;
     private final Jobs jobs;
+    private final Metrics metrics;
+    private final MetricsServer metricsServer;
 
     public GhostRoomsServer(Config config) throws IOException {
         this.config = config;
@@ -73,7 +78,8 @@ public final class GhostRoomsServer implements AutoCloseable {
         FileService files = new FileService(database, fileStore, uploadRegistry, clock, workers);
         UploadService uploads = new UploadService(database, fileStore, uploadRegistry, config, clock, limits.uploads());
 
-        this.transport = new SocketTransport(config);
+        this.metrics = new Metrics();
+        this.transport = new SocketTransport(config, metrics);
         RoomBus bus = new LocalRoomBus(transport);
 
         Presence presence = new Presence();
@@ -82,7 +88,8 @@ public final class GhostRoomsServer implements AutoCloseable {
         SessionService sessions = new SessionService(database, clock);
         RoomService rooms = new RoomService(database, config, new Tokens(), clock, sessions, files,
                 limits.roomCreations(), globals);
-        this.messages = new MessageService(database, config, clock, sessions, uploadRegistry, bus, limits.messages(), 500);
+        this.messages = new MessageService(database, config, clock, sessions, uploadRegistry, bus, limits.messages(),
+                metrics, 500);
         RoomCloser closer = new RoomCloser(presence, rooms, messages, files, bus, globals, clock);
         RoomEnds roomEnds = new RoomEnds(rooms, closer, scheduler, workers, clock);
         MembershipService membership = new MembershipService(presence, sessions, messages, bus, globals, roomEnds,
@@ -90,15 +97,35 @@ public final class GhostRoomsServer implements AutoCloseable {
         this.jobs = new Jobs(rooms, sessions, files, presence, closer, globals, roomEnds, scheduler, workers, config);
 
         transport.listen(new SocketGateway(presence, membership, messages, files, publicRooms, globals, workers,
-                limits.socketEvents()));
+                limits.socketEvents(), metrics));
         Cors cors = new Cors(config.corsOrigins());
         RestHandler rest = new RestHandler(new RestApi(json, rooms, publicRooms, sessions, messages, files, uploads,
-                database, limits.lookups(), clock), cors, json, workers, SocketTransport.SOCKET_PATH);
+                database, limits.lookups(), config.metricsOnOwnPort() ? null : metrics, config.metricsPublic(), clock),
+                cors, json, workers, SocketTransport.SOCKET_PATH, metrics);
+        this.metricsServer = config.metricsOnOwnPort()
+                ? new MetricsServer(config.metricsPort(), config.metricsPublic(), metrics) : null;
+        gauges(presence);
         transport.serveHttp(new HttpStages(
                 () -> new UploadHandler(uploads, cors, workers, rest),
                 () -> new BodyLimitHandler(config.maxHttpBodyKb() * 1024L, SocketTransport.SOCKET_PATH,
                         SocketTransport.maxPollingBodyBytes(config), rest),
                 rest));
+    }
+
+    /** The gauges: read at scrape time from what already counts them. */
+    private void gauges(Presence presence) {
+        for (String transportName : new String[] {"websocket", "polling"}) {
+            metrics.gauge("ghostrooms.connections", "Open Socket.IO connections, by current transport", transport,
+                    t -> t.connections(transportName), "transport", transportName);
+        }
+        metrics.gauge("ghostrooms.rooms.active", "Rooms with at least one member connected to this node", presence,
+                Presence::occupiedRoomCount);
+        metrics.gauge("ghostrooms.db.pool.active", "Database connections in use", database, Database::activeConnections);
+        metrics.gauge("ghostrooms.db.pool.idle", "Database connections open and idle", database, Database::idleConnections);
+        metrics.gauge("ghostrooms.db.pool.pending", "Threads waiting for a database connection", database,
+                Database::threadsAwaitingConnection);
+        metrics.gauge("ghostrooms.message.writer.queued", "Messages and barriers waiting for the message writer",
+                messages.writer(), GroupCommitWriter::queued);
     }
 
     public void start() {
@@ -107,6 +134,10 @@ public final class GhostRoomsServer implements AutoCloseable {
         }
         messages.start();
         transport.start();
+        metrics.eventLoops(transport::eventLoops);
+        if (metricsServer != null) {
+            metricsServer.start();
+        }
         jobs.start();
         log.info("GhostRooms listening on http://localhost:{} (database: {}, files: {})", port(), database.describe(),
                 config.fileServerUrl() != null ? "HTTP file server" : "local directory");
@@ -151,6 +182,9 @@ public final class GhostRoomsServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         transport.stopWithin(2, TimeUnit.SECONDS);
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         database.close();
     }
 

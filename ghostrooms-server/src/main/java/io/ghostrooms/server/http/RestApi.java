@@ -18,6 +18,7 @@ import io.ghostrooms.server.files.FileService;
 import io.ghostrooms.server.files.StoredFile;
 import io.ghostrooms.server.files.UploadService;
 import io.ghostrooms.server.messages.MessageService;
+import io.ghostrooms.server.metrics.Metrics;
 import io.ghostrooms.server.rooms.PublicRooms;
 import io.ghostrooms.server.rooms.RoomService;
 import io.ghostrooms.server.sessions.SessionContext;
@@ -45,10 +46,15 @@ public final class RestApi {
     private final Clock clock;
     private final Instant startedAt;
     private final RateLimiter lookupLimiter;
+    /** Null when /metrics is on its own port (METRICS_PORT). */
+    private final Metrics metrics;
+    private final boolean metricsPublic;
 
     public RestApi(ObjectMapper json, RoomService rooms, PublicRooms publicRooms, SessionService sessions,
                    MessageService messages, FileService files, UploadService uploads, Database database,
-                   RateLimiter lookupLimiter, Clock clock) {
+                   RateLimiter lookupLimiter, Metrics metrics, boolean metricsPublic, Clock clock) {
+        this.metrics = metrics;
+        this.metricsPublic = metricsPublic;
         this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.rooms = rooms;
         this.publicRooms = publicRooms;
@@ -67,6 +73,9 @@ public final class RestApi {
         int n = r.segments().size();
         if ("health".equals(s0) && n == 1 || "api".equals(s0) && n == 2 && "health".equals(r.segment(1))) {
             return only(r, "GET", () -> health());
+        }
+        if ("metrics".equals(s0) && n == 1 && metrics != null) {
+            return only(r, "GET", () -> metrics(r));
         }
         if (!"api".equals(s0) || n < 2) {
             throw new GhostRoomsException(ErrorCode.NOT_FOUND);
@@ -128,6 +137,15 @@ public final class RestApi {
             throw new GhostRoomsException(ErrorCode.METHOD_NOT_ALLOWED);
         }
         return route.run();
+    }
+
+    /** Prometheus text, to loopback only unless METRICS_PUBLIC (then a scrape is nobody's secret). */
+    private RestResponse metrics(RestRequest r) {
+        if (!Metrics.mayScrape(r.clientIp(), metricsPublic)) {
+            throw new GhostRoomsException(ErrorCode.FORBIDDEN, "Metrics are served to loopback only");
+        }
+        return RestResponse.bytes(metrics.scrape().getBytes(StandardCharsets.UTF_8), Metrics.CONTENT_TYPE,
+                Map.of("Cache-Control", "no-store"));
     }
 
     /** Images are shown inline, everything else downloaded; the name is the cleaned display name. */

@@ -5,6 +5,7 @@ import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.rest.ApiError;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.common.Telemetry;
 import io.ghostrooms.server.transport.RequestSeen;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -42,7 +43,10 @@ public final class RestHandler extends ChannelInboundHandlerAdapter implements U
     private final ObjectMapper json;
     private final Executor workers;
     private final String socketPath;
-    public RestHandler(RestApi api, Cors cors, ObjectMapper json, Executor workers, String socketPath) {
+    private final Telemetry telemetry;
+    public RestHandler(RestApi api, Cors cors, ObjectMapper json, Executor workers, String socketPath,
+                       Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.api = api;
         this.cors = cors;
         this.json = json;
@@ -150,6 +154,9 @@ public final class RestHandler extends ChannelInboundHandlerAdapter implements U
 
     private void write(ChannelHandlerContext ctx, boolean keepAlive, String origin, RestResponse response,
                        boolean announceClose) {
+        if (response.json() instanceof ApiError e) {
+            telemetry.error(ErrorCode.valueOf(e.error().code()));
+        }
         byte[] bytes;
         String contentType = response.contentType();
         if (response.json() != null) {

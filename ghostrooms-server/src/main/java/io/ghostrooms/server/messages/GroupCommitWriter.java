@@ -10,6 +10,7 @@ import io.ghostrooms.protocol.Timestamps;
 import io.ghostrooms.protocol.socket.MessageDto;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
+import io.ghostrooms.server.common.Telemetry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,6 +68,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final BlockingQueue<Object> queue;
     private final Thread thread;
     private final Clock clock;
+    private final Telemetry telemetry;
     /**
      * Writer thread only: the creation time last given to a message of each room, in epoch millis.
      * Every message of a room gets a later millisecond than the one before it, so createdAt is a
@@ -96,14 +98,15 @@ public final class GroupCommitWriter implements AutoCloseable {
     static final long UNAVAILABLE_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     public GroupCommitWriter(Database database, CommitListener listener, int maxBatch, int queueCapacity) {
-        this(database, listener, maxBatch, queueCapacity, true, Clock.systemUTC());
+        this(database, listener, maxBatch, queueCapacity, true, Clock.systemUTC(), Telemetry.NONE);
     }
 
     /** With persist false nothing is written: the benchmark ceiling of everything but the database. */
     public GroupCommitWriter(Database database, CommitListener listener, int maxBatch, int queueCapacity,
-                             boolean persist, Clock clock) {
+                             boolean persist, Clock clock, Telemetry telemetry) {
         this.persist = persist;
         this.clock = clock;
+        this.telemetry = telemetry;
         this.database = database;
         this.listener = listener;
         this.maxBatch = maxBatch;
@@ -275,6 +278,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 attachmentMessageIds.add(w.row().id());
             }
         }
+        long started = System.nanoTime();
         database.jdbi().useTransaction(handle -> {
             new MessageBatchDao(handle).insertAll(rows);
             if (!attachmentIds.isEmpty()) {
@@ -286,6 +290,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
             }
         });
+        telemetry.batchCommitted(rows.size(), System.nanoTime() - started);
         transactions.incrementAndGet();
         stored.addAndGet(rows.size());
     }

@@ -19,6 +19,7 @@ import io.ghostrooms.server.bus.RoomBus;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.Names;
 import io.ghostrooms.server.common.RateLimiter;
+import io.ghostrooms.server.common.Telemetry;
 import io.ghostrooms.server.config.Config;
 import io.ghostrooms.server.files.Attachments;
 import io.ghostrooms.server.files.UploadRegistry;
@@ -73,7 +74,8 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
     };
 
     public MessageService(Database database, Config config, Clock clock, SessionService sessions,
-                          UploadRegistry uploads, RoomBus bus, RateLimiter sendLimiter, int maxBatch) {
+                          UploadRegistry uploads, RoomBus bus, RateLimiter sendLimiter, Telemetry telemetry,
+                          int maxBatch) {
         this.database = database;
         this.config = config;
         this.clock = clock;
@@ -81,7 +83,7 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
         this.uploads = uploads;
         this.bus = bus;
         this.sendLimiter = sendLimiter;
-        this.writer = new GroupCommitWriter(database, this, maxBatch, 100_000, config.persistMessages(), clock);
+        this.writer = new GroupCommitWriter(database, this, maxBatch, 100_000, config.persistMessages(), clock, telemetry);
     }
 
     public void start() {

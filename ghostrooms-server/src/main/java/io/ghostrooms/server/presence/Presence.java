@@ -187,6 +187,11 @@ public final class Presence {
         return new Participants(List.copyOf(names));
     }
 
+    /** Rooms with at least one member connected to this node. */
+    public int occupiedRoomCount() {
+        return rooms.size();
+    }
+
     public List<OccupiedRoom> occupiedRooms() {
         List<OccupiedRoom> result = new ArrayList<>(rooms.size());
         rooms.forEach((token, room) -> result.add(new OccupiedRoom(token, room.roomId, room.expiresAt, room.isPublic)));

@@ -13,6 +13,7 @@ import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.RateLimiter;
 import io.ghostrooms.server.common.SerialExecutor;
+import io.ghostrooms.server.common.Telemetry;
 import io.ghostrooms.server.files.FileService;
 import io.ghostrooms.server.messages.MessageService;
 import io.ghostrooms.server.presence.Presence;
@@ -55,10 +56,13 @@ public final class SocketGateway implements SocketListener {
     private final Executor workers;
     /** Every event counts, not only messages: one socket cannot keep the worker pool busy. */
     private final RateLimiter eventLimiter;
+    private final Telemetry telemetry;
     private final Map<String, Handler> handlers;
 
     public SocketGateway(Presence presence, MembershipService membership, MessageService messages, FileService files,
-                         PublicRooms publicRooms, GlobalBroadcasts globals, Executor workers, RateLimiter eventLimiter) {
+                         PublicRooms publicRooms, GlobalBroadcasts globals, Executor workers, RateLimiter eventLimiter,
+                         Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.presence = presence;
         this.membership = membership;
         this.messages = messages;
@@ -106,6 +110,7 @@ public final class SocketGateway implements SocketListener {
         if (handler == null || state == null) {
             return;
         }
+        telemetry.eventReceived(event);
         try {
             eventLimiter.acquire(state.id());
             state.events().submit(() -> run(state, handler, data, ack));
@@ -131,7 +136,8 @@ public final class SocketGateway implements SocketListener {
     }
 
     /** With an ack callback the error goes to the ack ({ok:false}); without one, as an error event. */
-    private static void reportError(SocketState state, Ack ack, GhostRoomsException error) {
+    private void reportError(SocketState state, Ack ack, GhostRoomsException error) {
+        telemetry.error(error.code());
         SocketError wire = new SocketError(error.getMessage(), error.code().name());
         if (ack.requested()) {
             ack.send(SendAck.failed(wire));

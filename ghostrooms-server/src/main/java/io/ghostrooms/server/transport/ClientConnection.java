@@ -2,6 +2,7 @@ package io.ghostrooms.server.transport;
 
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.transport.NamespaceClient;
+import io.ghostrooms.server.common.Telemetry;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,14 +14,16 @@ final class ClientConnection implements Connection {
 
     private final SocketIOClient client;
     private final SlowReaders slowReaders;
+    private final Telemetry telemetry;
     private final String id;
     private final String ip;
     /** Whether this connection is counted against its IP's cap: connect and disconnect may race. */
     private final AtomicInteger counting = new AtomicInteger(NEW);
 
-    ClientConnection(SocketIOClient client, SlowReaders slowReaders) {
+    ClientConnection(SocketIOClient client, SlowReaders slowReaders, Telemetry telemetry) {
         this.client = client;
         this.slowReaders = slowReaders;
+        this.telemetry = telemetry;
         this.id = client.getSessionId().toString();
         this.ip = client.getRemoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress() : "unknown";
@@ -54,6 +57,7 @@ final class ClientConnection implements Connection {
     public void send(String event, Object payload) {
         if (slowReaders.admit(client)) {
             client.sendEvent(event, payload);
+            telemetry.delivered(1);
         }
     }
 

@@ -4,6 +4,7 @@ import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.transport.NamespaceClient;
+import io.ghostrooms.server.common.Telemetry;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,7 +15,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
 import java.util.Iterator;
 import java.util.Queue;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,11 @@ final class SlowReaders extends ChannelDuplexHandler {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
     static final int MAX_POLLING_BACKLOG = 1_000;
 
-    private final AtomicLong closed = new AtomicLong();
+    private final Telemetry telemetry;
+
+    SlowReaders(Telemetry telemetry) {
+        this.telemetry = telemetry;
+    }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
@@ -50,7 +54,7 @@ final class SlowReaders extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             promise.tryFailure(new ClosedChannelException());
             if (ctx.channel().isOpen()) {
-                closed.incrementAndGet();
+                telemetry.slowReaderClosed();
                 log.debug("closed a websocket that stopped reading ({} bytes waiting)",
                         ctx.channel().unsafe().outboundBuffer() == null ? 0
                                 : ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes());
@@ -75,7 +79,7 @@ final class SlowReaders extends ChannelDuplexHandler {
             return true;
         }
         if (head.isConnected()) {
-            closed.incrementAndGet();
+            telemetry.slowReaderClosed();
             log.debug("disconnected a long-polling client that stopped polling ({}+ packets waiting)", MAX_POLLING_BACKLOG);
             head.disconnect();
         }
@@ -92,10 +96,5 @@ final class SlowReaders extends ChannelDuplexHandler {
             it.next();
         }
         return true;
-    }
-
-    /** Connections closed or disconnected because they stopped reading, since start. */
-    long closedSoFar() {
-        return closed.get();
     }
 }

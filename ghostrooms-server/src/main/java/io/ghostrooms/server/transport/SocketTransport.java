@@ -15,10 +15,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.ghostrooms.server.config.Config;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.util.concurrent.EventExecutor;
+import io.ghostrooms.server.common.Telemetry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +47,8 @@ public final class SocketTransport implements Broadcasts {
     private final SocketIOServer server;
     private final WebSocketFanout fanout;
     private final GhostRoomsPipeline pipeline;
-    private final SlowReaders slowReaders = new SlowReaders();
+    private final SlowReaders slowReaders;
+    private final Telemetry telemetry;
     private final ConcurrentHashMap<UUID, ClientConnection> connections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
     /**
@@ -52,10 +58,12 @@ public final class SocketTransport implements Broadcasts {
      */
     private volatile boolean draining;
 
-    public SocketTransport(Config config) {
+    public SocketTransport(Config config, Telemetry telemetry) {
+        this.telemetry = telemetry;
+        this.slowReaders = new SlowReaders(telemetry);
         this.server = new SocketIOServer(configuration(config));
         WebSocketChannels websockets = new WebSocketChannels(GhostRoomsPipeline.HTTP_ONLY);
-        this.fanout = new WebSocketFanout(websockets, MAX_FRAME_BYTES, ByteBufAllocator.DEFAULT);
+        this.fanout = new WebSocketFanout(websockets, MAX_FRAME_BYTES, ByteBufAllocator.DEFAULT, telemetry);
         this.pipeline = new GhostRoomsPipeline(new TransportGuard(SOCKET_PATH, server::getClient),
                 new UpgradeProbeNudge(server::getClient, UPGRADE_TIMEOUT_MS), websockets, slowReaders, () -> draining);
         releaseDefaultPipelineFactory(server);
@@ -83,7 +91,7 @@ public final class SocketTransport implements Broadcasts {
         server.addDisconnectListener(client -> {
             ClientConnection connection = connections.remove(client.getSessionId());
             if (connection == null) {
-                connection = new ClientConnection(client, slowReaders);
+                connection = new ClientConnection(client, slowReaders, telemetry);
             }
             if (connection.stopCounting()) {
                 perIp.computeIfPresent(connection.remoteIp(), (ip, n) -> n.decrementAndGet() <= 0 ? null : n);
@@ -101,7 +109,7 @@ public final class SocketTransport implements Broadcasts {
      * event loops, so a client may be seen first by an event: its connection is made then.
      */
     private ClientConnection connectionOf(SocketIOClient client) {
-        return connections.computeIfAbsent(client.getSessionId(), id -> new ClientConnection(client, slowReaders));
+        return connections.computeIfAbsent(client.getSessionId(), id -> new ClientConnection(client, slowReaders, telemetry));
     }
 
     private static Ack ackOf(AckRequest request) {
@@ -207,9 +215,35 @@ public final class SocketTransport implements Broadcasts {
         }
     }
 
-    /** Connections ended because they stopped reading, since start. */
-    public long slowReadersClosed() {
-        return slowReaders.closedSoFar();
+    /** Open connections by their current transport ("websocket", "polling"), counted now. */
+    public long connections(String transport) {
+        long n = 0;
+        for (SocketIOClient client : server.getAllClients()) {
+            if (client.getTransport().getValue().equals(transport)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The event loops of the server (netty-socketio keeps its groups private; read once the server
+     * has started them).
+     */
+    public Iterable<EventExecutor> eventLoops() {
+        List<EventExecutor> loops = new ArrayList<>();
+        for (String field : List.of("bossGroup", "workerGroup")) {
+            try {
+                java.lang.reflect.Field f = SocketIOServer.class.getDeclaredField(field);
+                f.setAccessible(true);
+                if (f.get(server) instanceof EventLoopGroup group) {
+                    group.forEach(loops::add);
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log.debug("event loops not readable ({})", e.getClass().getSimpleName());
+            }
+        }
+        return loops;
     }
 
     /** Open Socket.IO connections from this address (the handshake cap). */

@@ -1,6 +1,7 @@
 package io.ghostrooms.server.transport;
 
 import com.corundumstudio.socketio.SocketIOClient;
+import io.ghostrooms.server.common.Telemetry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -28,11 +29,13 @@ final class WebSocketFanout {
     private final int maxFrameBytes;
     private final WebSocketChannels channels;
     private final ByteBufAllocator allocator;
+    private final Telemetry telemetry;
 
-    WebSocketFanout(WebSocketChannels channels, int maxFrameBytes, ByteBufAllocator allocator) {
+    WebSocketFanout(WebSocketChannels channels, int maxFrameBytes, ByteBufAllocator allocator, Telemetry telemetry) {
         this.channels = channels;
         this.maxFrameBytes = maxFrameBytes;
         this.allocator = allocator;
+        this.telemetry = telemetry;
     }
 
     /**
@@ -41,12 +44,15 @@ final class WebSocketFanout {
      * @param fallback sends the event to one client through netty-socketio
      */
     void send(Iterable<SocketIOClient> clients, UUID except, byte[] frame, Consumer<SocketIOClient> fallback) {
+        long started = System.nanoTime();
         boolean direct = frame.length <= maxFrameBytes;
         List<LoopBatch> batches = new ArrayList<>(2);
+        int recipients = 0;
         for (SocketIOClient client : clients) {
             if (except != null && except.equals(client.getSessionId())) {
                 continue;
             }
+            recipients++;
             Channel channel = direct ? channels.current(client) : null;
             if (channel == null) {
                 fallback.accept(client);
@@ -54,6 +60,7 @@ final class WebSocketFanout {
                 batchOf(batches, channel.eventLoop()).channels.add(channel);
             }
         }
+        telemetry.delivered(recipients);
         if (batches.isEmpty()) {
             return;
         }
@@ -62,7 +69,10 @@ final class WebSocketFanout {
             for (LoopBatch batch : batches) {
                 content.retain();
                 try {
-                    batch.loop.execute(() -> batch.write(content));
+                    batch.loop.execute(() -> {
+                        batch.write(content);
+                        telemetry.fannedOut(System.nanoTime() - started);
+                    });
                 } catch (RejectedExecutionException shuttingDown) {
                     content.release();
                 }

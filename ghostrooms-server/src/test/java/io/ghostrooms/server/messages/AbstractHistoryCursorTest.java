@@ -13,6 +13,7 @@ import io.ghostrooms.server.MovableClock;
 import io.ghostrooms.protocol.socket.MessageDto;
 import io.ghostrooms.server.bus.SilentRoomBus;
 import io.ghostrooms.server.common.RateLimits;
+import io.ghostrooms.server.common.Telemetry;
 import io.ghostrooms.server.config.Config;
 import io.ghostrooms.server.files.UploadRegistry;
 import io.ghostrooms.server.sessions.SessionContext;
@@ -79,7 +80,7 @@ abstract class AbstractHistoryCursorTest {
         }
         database.jdbi().useTransaction(h -> new MessageBatchDao(h).insertAll(stored));
         messages = new MessageService(database, Config.from(Map.of()), clock, new SessionService(database, clock),
-                new UploadRegistry(), new SilentRoomBus(), RateLimits.from(Config.from(Map.of())).messages(), 10);
+                new UploadRegistry(), new SilentRoomBus(), RateLimits.from(Config.from(Map.of())).messages(), Telemetry.NONE, 10);
     }
 
     @AfterEach

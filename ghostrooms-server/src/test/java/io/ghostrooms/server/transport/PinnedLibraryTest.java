@@ -27,10 +27,15 @@ class PinnedLibraryTest {
         assertEquals(SocketTransport.PATCHED_NETTY_SOCKETIO, pom.getProperty("version"));
     }
 
-    /** SocketTransport releases the default initializer's timer through these two private fields. */
+    /**
+     * SocketTransport releases the default initializer's timer through two private fields, and reads
+     * the event loop groups (for their metrics) through two more.
+     */
     @Test
     void thePrivateFieldsTheTransportReadsExist() {
         assertDoesNotThrow(() -> SocketIOServer.class.getDeclaredField("pipelineFactory"));
         assertDoesNotThrow(() -> SocketIOChannelInitializer.class.getDeclaredField("scheduler"));
+        assertDoesNotThrow(() -> SocketIOServer.class.getDeclaredField("bossGroup"));
+        assertDoesNotThrow(() -> SocketIOServer.class.getDeclaredField("workerGroup"));
     }
 }

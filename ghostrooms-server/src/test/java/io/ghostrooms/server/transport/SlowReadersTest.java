@@ -18,7 +18,7 @@ class SlowReadersTest {
     private static final int HALF_MB = 512 * 1024;
 
     private static EmbeddedChannel channel() {
-        EmbeddedChannel channel = new EmbeddedChannel(new SlowReaders());
+        EmbeddedChannel channel = new EmbeddedChannel(new SlowReaders(io.ghostrooms.server.common.Telemetry.NONE));
         channel.config().setWriteBufferWaterMark(SlowReaders.WATER_MARK);
         return channel;
     }
