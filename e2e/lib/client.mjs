@@ -1,5 +1,6 @@
 // Helpers around REST and the real socket.io-client.
 import { io } from "socket.io-client";
+import { checkResponse } from "./openapi.mjs";
 
 export const TRANSPORTS = {
   websocket: ["websocket"],
@@ -16,6 +17,8 @@ export async function api(server, method, path, body, headers = {}) {
   const text = await res.text();
   let json = null;
   try { json = JSON.parse(text); } catch { /* not json */ }
+  // Every REST answer must be one the server's OpenAPI document gives (lib/openapi.mjs).
+  await checkResponse(server, method, path, res.status, res.headers.get("content-type"), text);
   return { status: res.status, json, text };
 }
 
@@ -101,5 +104,7 @@ export async function upload(server, fileName, bytes, type = "application/octet-
   const form = new FormData();
   form.append("file", new Blob([bytes], { type }), fileName);
   const res = await fetch(server.url + "/api/files/upload", { method: "POST", body: form });
-  return { status: res.status, json: await res.json() };
+  const text = await res.text();
+  await checkResponse(server, "POST", "/api/files/upload", res.status, res.headers.get("content-type"), text);
+  return { status: res.status, json: JSON.parse(text) };
 }

@@ -3,6 +3,7 @@
 import { request as httpRequest } from "node:http";
 import { connect as tcpConnect } from "node:net";
 import WebSocket from "ws";
+import { checkResponse } from "./openapi.mjs";
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -176,7 +177,14 @@ export function pollRequest(server, { sid, method = "GET", body, headers = {}, q
  * {status, headers, body} (body as a latin1 string), or {status: null, raw} when the server closed
  * without a complete response, or {timedOut: true, raw} after timeoutMs.
  */
-export function rawHttp(server, bytes, { timeoutMs = 5000 } = {}) {
+export async function rawHttp(server, bytes, { timeoutMs = 5000 } = {}) {
+  const result = await rawHttpOnce(server, bytes, { timeoutMs });
+  const [request] = requestsIn(Buffer.from(bytes).toString("latin1"));
+  if (request && result.status) await checkRest(server, request, result);
+  return result;
+}
+
+function rawHttpOnce(server, bytes, { timeoutMs }) {
   return new Promise((ok) => {
     const chunks = [];
     let done = false;
@@ -220,7 +228,16 @@ export function rawHttp(server, bytes, { timeoutMs = 5000 } = {}) {
  * the last complete response, `closed` false when the server still held the connection open at
  * timeoutMs. Headers that repeat are joined with ", ".
  */
-export function rawHttpAll(server, bytes, { timeoutMs = 5000, bodiless = [] } = {}) {
+export async function rawHttpAll(server, bytes, { timeoutMs = 5000, bodiless = [] } = {}) {
+  const result = await rawHttpAllOnce(server, bytes, { timeoutMs, bodiless });
+  const requests = requestsIn(typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("latin1"));
+  for (let i = 0; i < Math.min(requests.length, result.responses.length); i++) {
+    await checkRest(server, requests[i], result.responses[i]);
+  }
+  return result;
+}
+
+function rawHttpAllOnce(server, bytes, { timeoutMs, bodiless }) {
   return new Promise((ok) => {
     const chunks = [];
     let done = false;
@@ -264,4 +281,59 @@ function parseResponses(raw, bodiless) {
     at = end + 4 + length;
   }
   return { responses, rest: raw.slice(at) };
+}
+
+/**
+ * Checks a response of a REST route (anything but the Socket.IO path) against the server's
+ * OpenAPI document, as the REST helpers of client.mjs do. The body came as latin1: it is read
+ * back as the UTF-8 it was.
+ */
+async function checkRest(server, { method, target }, response) {
+  let path = target;
+  if (/^https?:\/\//i.test(target)) {
+    try { path = new URL(target).pathname + new URL(target).search; } catch { return; }
+  }
+  if (!path.startsWith("/") || path.startsWith("/socket.io")) return;
+  const body = response.body === undefined ? undefined : Buffer.from(response.body, "latin1").toString("utf8");
+  await checkResponse(server, method, path, response.status, response.headers["content-type"], body);
+}
+
+/**
+ * The requests in bytes sent as one stream (latin1), in order, as {method, target}: each one's
+ * body is skipped by its framing. Parsing stops after a request whose framing is ambiguous (the
+ * server refuses it and reads nothing after it), so a request hidden in a body is never counted.
+ */
+export function requestsIn(raw) {
+  const requests = [];
+  let at = 0;
+  while (at < raw.length) {
+    const end = raw.indexOf("\r\n\r\n", at);
+    if (end < 0) break;
+    const [line, ...headerLines] = raw.slice(at, end).split("\r\n");
+    const m = /^([A-Z]+) (\S+) HTTP\/1\.[01]$/.exec(line);
+    if (!m) break;
+    requests.push({ method: m[1], target: m[2] });
+    const headers = headerLines.map((l) => [l.slice(0, l.indexOf(":")).trim().toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]);
+    const lengths = headers.filter(([k]) => k === "content-length").map(([, v]) => v);
+    const encodings = headers.filter(([k]) => k === "transfer-encoding").map(([, v]) => v.toLowerCase());
+    let next = end + 4;
+    if (encodings.length === 1 && encodings[0] === "chunked" && lengths.length === 0) {
+      for (;;) {
+        const lineEnd = raw.indexOf("\r\n", next);
+        const size = lineEnd < 0 ? NaN : parseInt(raw.slice(next, lineEnd).split(";")[0], 16);
+        if (!Number.isFinite(size)) return requests;
+        next = lineEnd + 2 + size + 2;
+        if (size === 0) break;
+      }
+    } else if (encodings.length === 0 && lengths.length <= 1) {
+      if (lengths.length === 1) {
+        if (!/^\d+$/.test(lengths[0])) break;
+        next += Number(lengths[0]);
+      }
+    } else {
+      break;
+    }
+    at = next;
+  }
+  return requests;
 }

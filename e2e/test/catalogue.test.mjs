@@ -15,6 +15,7 @@ import { GENEROUS, startServer } from "../lib/server.mjs";
 import {
   api, connect, createRoom, emitAck, expectNone, joinAll, joinRest, PNG, upload, waitFor,
 } from "../lib/client.mjs";
+import { checkResponse } from "../lib/openapi.mjs";
 import { pollingSession, pollRequest, PROBE_ANSWER, rawHttp, rawSocket, sleep } from "../lib/raw.mjs";
 
 const ALLOWED = "http://chat.example";
@@ -126,7 +127,9 @@ async function uploadNamed(srv, fileName, bytes, type = "application/octet-strea
   const res = await fetch(srv.url + "/api/files/upload", {
     method: "POST", body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
   });
-  return { status: res.status, json: await res.json() };
+  const text = await res.text();
+  await checkResponse(srv, "POST", "/api/files/upload", res.status, res.headers.get("content-type"), text);
+  return { status: res.status, json: JSON.parse(text) };
 }
 
 const request = (method, path, headers = {}, body = "") =>

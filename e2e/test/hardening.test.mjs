@@ -10,6 +10,7 @@ import { GENEROUS, startServer } from "../lib/server.mjs";
 import {
   api, connect, createRoom, emitAck, expectNone, joinAll, joinRest, PNG, upload, waitFor,
 } from "../lib/client.mjs";
+import { checkResponse } from "../lib/openapi.mjs";
 import { pollingSession, rawSocket, sleep } from "../lib/raw.mjs";
 
 /** Limits lifted further: the slow-reader cases send megabytes on purpose. */
@@ -161,7 +162,9 @@ async function uploadRawName(srv, nameBytes, bytes, type) {
   const res = await fetch(srv.url + "/api/files/upload", {
     method: "POST", body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
   });
-  return { status: res.status, json: await res.json() };
+  const text = await res.text();
+  await checkResponse(srv, "POST", "/api/files/upload", res.status, res.headers.get("content-type"), text);
+  return { status: res.status, json: JSON.parse(text) };
 }
 
 describe("file display names", () => {
@@ -424,7 +427,11 @@ describe("a clientId retried after a reconnect", () => {
 describe("JSON bodies with trailing content", () => {
   const post = (path, body) => fetch(`${server.url}${path}`, {
     method: "POST", headers: { "content-type": "application/json" }, body,
-  }).then(async (r) => ({ status: r.status, json: await r.json() }));
+  }).then(async (r) => {
+    const text = await r.text();
+    await checkResponse(server, "POST", path, r.status, r.headers.get("content-type"), text);
+    return { status: r.status, json: JSON.parse(text) };
+  });
 
   test("are refused with the endpoint's own code, like any unparseable body", async () => {
     const token = await createRoom(server);

@@ -49,6 +49,8 @@ public final class RestApi {
     /** Null when /metrics is on its own port (METRICS_PORT). */
     private final Metrics metrics;
     private final boolean metricsPublic;
+    /** GET /api/openapi.json: read once here, at startup, and served from memory. */
+    private final byte[] openApi = OpenApiDocument.load();
 
     public RestApi(ObjectMapper json, RoomService rooms, PublicRooms publicRooms, SessionService sessions,
                    MessageService messages, FileService files, UploadService uploads, Database database,
@@ -81,6 +83,9 @@ public final class RestApi {
             throw new GhostRoomsException(ErrorCode.NOT_FOUND);
         }
         String s1 = r.segment(1);
+        if ("openapi.json".equals(s1) && n == 2) {
+            return only(r, "GET", () -> RestResponse.bytes(openApi, "application/json; charset=utf-8", Map.of()));
+        }
         if ("rooms".equals(s1)) {
             if (n == 2) {
                 return only(r, "POST", () -> RestResponse.json(201, ApiResponse.of(rooms.create(createRoom(r.body()), r.clientIp()))));
