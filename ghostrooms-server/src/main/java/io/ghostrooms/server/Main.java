@@ -37,12 +37,12 @@ public final class Main {
             server = new GhostRoomsServer(config);
             server.start();
         } catch (Exception e) {
-            String reason = "GhostRooms cannot start: " + Failures.describe(e)
-                    + (Failures.isDatabaseUnavailable(e) ? " (database unreachable)" : "");
+            String reason = Failures.describe(e) + (Failures.isDatabaseUnavailable(e) ? " (database unreachable)" : "");
             if (config.logFormat() == Config.LogFormat.JSON) {
-                log.error(reason); // a log pipeline reading JSON lines sees why, as one of them
+                // A log pipeline reading JSON lines sees why, as one of them.
+                log.error("GhostRooms cannot start: {}", reason);
             } else {
-                System.err.println(reason);
+                System.err.println("GhostRooms cannot start: " + reason);
             }
             System.exit(1);
             return;
