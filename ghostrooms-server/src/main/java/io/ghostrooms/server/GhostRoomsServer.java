@@ -6,6 +6,7 @@ import io.ghostrooms.persistence.Database;
 import io.ghostrooms.server.bus.LocalRoomBus;
 import io.ghostrooms.server.bus.RoomBus;
 import io.ghostrooms.server.common.RateLimits;
+import io.ghostrooms.server.common.ReadinessChecks;
 import io.ghostrooms.server.config.Config;
 import io.ghostrooms.server.files.FileService;
 import io.ghostrooms.server.files.FileStore;
@@ -93,12 +94,17 @@ public final class GhostRoomsServer implements AutoCloseable {
                 limits.socketEvents()));
         Cors cors = new Cors(config.corsOrigins());
         RestHandler rest = new RestHandler(new RestApi(json, rooms, publicRooms, sessions, messages, files, uploads,
-                database, limits.lookups(), clock), cors, json, workers, SocketTransport.SOCKET_PATH);
+                database, limits.lookups(), clock, readiness()), cors, json, workers, SocketTransport.SOCKET_PATH);
         transport.serveHttp(new HttpStages(
                 () -> new UploadHandler(uploads, cors, workers, rest),
                 () -> new BodyLimitHandler(config.maxHttpBodyKb() * 1024L, SocketTransport.SOCKET_PATH,
                         SocketTransport.maxPollingBodyBytes(config), rest),
                 rest));
+    }
+
+    /** GET /health/ready: every dependency this node needs (a Redis check joins here with REDIS_URL). */
+    private ReadinessChecks readiness() {
+        return new ReadinessChecks(java.util.List.of(new ReadinessChecks.Check("database", database::isReachable)));
     }
 
     public void start() {
