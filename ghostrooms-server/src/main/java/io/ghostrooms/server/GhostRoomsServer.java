@@ -6,6 +6,7 @@ import io.ghostrooms.persistence.Database;
 import io.ghostrooms.server.bus.LocalRoomBus;
 import io.ghostrooms.server.bus.RoomBus;
 import io.ghostrooms.server.common.RateLimits;
+import io.ghostrooms.server.common.ReadinessChecks;
 import io.ghostrooms.server.config.Config;
 import io.ghostrooms.server.files.FileService;
 import io.ghostrooms.server.files.FileStore;
@@ -100,7 +101,8 @@ public final class GhostRoomsServer implements AutoCloseable {
                 limits.socketEvents(), metrics));
         Cors cors = new Cors(config.corsOrigins());
         RestHandler rest = new RestHandler(new RestApi(json, rooms, publicRooms, sessions, messages, files, uploads,
-                database, limits.lookups(), config.metricsOnOwnPort() ? null : metrics, config.metricsPublic(), clock),
+                database, limits.lookups(), config.metricsOnOwnPort() ? null : metrics, config.metricsPublic(), clock,
+                readiness()),
                 cors, json, workers, SocketTransport.SOCKET_PATH, metrics);
         this.metricsServer = config.metricsOnOwnPort()
                 ? new MetricsServer(config.metricsPort(), config.metricsPublic(), metrics) : null;
@@ -126,6 +128,11 @@ public final class GhostRoomsServer implements AutoCloseable {
                 Database::threadsAwaitingConnection);
         metrics.gauge("ghostrooms.message.writer.queued", "Messages and barriers waiting for the message writer",
                 messages.writer(), GroupCommitWriter::queued);
+    }
+
+    /** GET /health/ready: every dependency this node needs (a Redis check joins here with REDIS_URL). */
+    private ReadinessChecks readiness() {
+        return new ReadinessChecks(java.util.List.of(new ReadinessChecks.Check("database", database::isReachable)));
     }
 
     public void start() {

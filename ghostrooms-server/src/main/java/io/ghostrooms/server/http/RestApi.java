@@ -11,9 +11,11 @@ import io.ghostrooms.protocol.rest.ApiResponse;
 import io.ghostrooms.protocol.rest.CreateRoomRequest;
 import io.ghostrooms.protocol.rest.Health;
 import io.ghostrooms.protocol.rest.MessageAttachments;
+import io.ghostrooms.protocol.rest.Readiness;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.JsonFields;
 import io.ghostrooms.server.common.RateLimiter;
+import io.ghostrooms.server.common.ReadinessChecks;
 import io.ghostrooms.server.files.FileService;
 import io.ghostrooms.server.files.StoredFile;
 import io.ghostrooms.server.files.UploadService;
@@ -51,10 +53,12 @@ public final class RestApi {
     private final boolean metricsPublic;
     /** GET /api/openapi.json: read once here, at startup, and served from memory. */
     private final byte[] openApi = OpenApiDocument.load();
+    private final ReadinessChecks readiness;
 
     public RestApi(ObjectMapper json, RoomService rooms, PublicRooms publicRooms, SessionService sessions,
                    MessageService messages, FileService files, UploadService uploads, Database database,
-                   RateLimiter lookupLimiter, Metrics metrics, boolean metricsPublic, Clock clock) {
+                   RateLimiter lookupLimiter, Metrics metrics, boolean metricsPublic, Clock clock,
+                   ReadinessChecks readiness) {
         this.metrics = metrics;
         this.metricsPublic = metricsPublic;
         this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -68,6 +72,7 @@ public final class RestApi {
         this.clock = clock;
         this.startedAt = clock.instant();
         this.lookupLimiter = lookupLimiter;
+        this.readiness = readiness;
     }
 
     public RestResponse handle(RestRequest r) throws IOException {
@@ -75,6 +80,9 @@ public final class RestApi {
         int n = r.segments().size();
         if ("health".equals(s0) && n == 1 || "api".equals(s0) && n == 2 && "health".equals(r.segment(1))) {
             return only(r, "GET", () -> health());
+        }
+        if ("health".equals(s0) && n == 2 && "ready".equals(r.segment(1))) {
+            return only(r, "GET", () -> ready());
         }
         if ("metrics".equals(s0) && n == 1 && metrics != null) {
             return only(r, "GET", () -> metrics(r));
@@ -171,6 +179,12 @@ public final class RestApi {
         Health body = new Health(up ? "ok" : "degraded", Timestamps.format(clock.instant()), uptime,
                 "GhostRooms Backend", io.ghostrooms.server.config.Config.VERSION);
         return RestResponse.json(up ? 200 : 503, body);
+    }
+
+    /** Readiness, not liveness: 503 while a dependency is down, so a balancer stops routing here. */
+    private RestResponse ready() {
+        Readiness body = readiness.run();
+        return RestResponse.json(body.ready() ? 200 : 503, body);
     }
 
     private RestResponse history(RestRequest r, String roomToken) {
