@@ -319,16 +319,20 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
      * REST history: oldest first, at most {@code limit}, optionally before an instant. {@code before}
      * may be any instant (PROTOCOL: any ISO-8601 instant, years past 9999 included), but only those
      * both databases store reach SQL (PostgreSQL refuses a timestamptz past 294276 AD, and binding
-     * overflows past year 292 million): a {@code before} after now gives the newest page, as every
-     * stored message is older; one before year 1 UTC (inside PostgreSQL's range, which starts in
-     * 4713 BC, and H2's) gives an empty page, as no message is older.
+     * overflows past year 292 million): a {@code before} after year 9999 gives the newest page, as
+     * every stored message is older; one before year 1 UTC (inside PostgreSQL's range, which starts
+     * in 4713 BC, and H2's) gives an empty page, as no message is older. In between it goes to SQL as
+     * it is, also when it is later than now: a burst's createdAt stamps run a few milliseconds ahead of
+     * the clock (one millisecond per message of a room), and paging back from such a stamp must still
+     * exclude it (a "later than now means newest page" rule served that page twice).
      */
     public List<MessageDto> history(SessionContext session, int limit, Instant before) {
         if (limit < 1 || limit > MAX_HISTORY_PAGE) {
             throw new GhostRoomsException(ErrorCode.INVALID_REQUEST, "limit must be between 1 and " + MAX_HISTORY_PAGE);
         }
         Instant earliestStorable = Instant.ofEpochSecond(-62_135_596_800L); // 0001-01-01T00:00:00Z
-        Instant cursor = before == null || before.isAfter(clock.instant()) ? null : before;
+        Instant latestStorable = Instant.ofEpochSecond(253_402_300_799L); // 9999-12-31T23:59:59Z
+        Instant cursor = before == null || before.isAfter(latestStorable) ? null : before;
         if (cursor != null && cursor.isBefore(earliestStorable)) {
             return List.of();
         }

@@ -109,6 +109,18 @@ abstract class AbstractHistoryCursorTest {
         assertEquals(ids(1, 3), page(2, Timestamps.parse(before)));
     }
 
+    /** A burst's stamps run ahead of the clock: paging back from one must still exclude it. */
+    @Test
+    void aCursorAheadOfTheClockStillExcludesWhatIsNotOlder() {
+        Instant ahead = clock.instant().plusMillis(40);
+        MessageRow burst = new MessageRow(UUID.randomUUID().toString(), session.roomId(), session.sessionId(), "TEXT",
+                "ahead", "Ann", ahead);
+        database.jdbi().useTransaction(h -> new MessageBatchDao(h).insertAll(List.of(burst)));
+
+        assertEquals(ids(0, 3), page(10, ahead));
+        assertEquals(List.of(stored.get(2).id(), burst.id()), page(2, ahead.plusMillis(1)));
+    }
+
     @Test
     void theLatestInstantThereIsGivesTheNewestPage() {
         assertEquals(ids(0, 3), page(10, Instant.MAX));
