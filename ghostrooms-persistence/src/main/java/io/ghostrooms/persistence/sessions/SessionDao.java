@@ -22,4 +22,8 @@ public interface SessionDao {
 
     @SqlQuery("SELECT id FROM sessions WHERE last_active_at < :cutoff")
     List<Long> findInactiveSince(Instant cutoff);
+
+    /** The session holding a nickname (by its case-insensitive key) in a room: the owner's kick. */
+    @SqlQuery("SELECT id FROM sessions WHERE room_id = :roomId AND nickname_key = :nicknameKey")
+    Optional<Long> findIdByNicknameKey(long roomId, String nicknameKey);
 }
