@@ -552,6 +552,19 @@ abstract class AbstractDaoTest {
     }
 
     @Test
+    void anyActiveInRoomSinceSeesOnlyThatRoomsSessionsActiveAfterTheInstant() {
+        long a = activeRoom();
+        long b = activeRoom();
+        long ann = session(a, "Ann"); // active at NOW
+        session(b, "Bob");
+        assertTrue(sessions.anyActiveInRoomSince(a, NOW.minusSeconds(1)));
+        assertFalse(sessions.anyActiveInRoomSince(a, NOW));
+        sessions.touch(List.of(ann), NOW.plusSeconds(30));
+        assertTrue(sessions.anyActiveInRoomSince(a, NOW.plusSeconds(10)));
+        assertFalse(sessions.anyActiveInRoomSince(activeRoom(), NOW.minusSeconds(100)));
+    }
+
+    @Test
     void aRoomRowNeverShowsItsTokenOrHashesAsText() {
         RoomRow row = new RoomRow(1, "ghost-secret01", "n", false, false, 50, NOW, NOW, "f".repeat(64),
                 "pbkdf2-sha256$1$salt$hash", false, false);

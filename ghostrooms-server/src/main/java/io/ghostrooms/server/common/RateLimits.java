@@ -5,8 +5,9 @@ import java.time.Duration;
 
 /**
  * Every rate limiter of the server, built once from the configuration. One instance per limit, so
- * that what the contract calls one budget is one counter whatever the transport: REST lookups and
- * failed join_room attempts share {@link #lookups}.
+ * that what the contract calls one budget is one counter whatever the transport: REST lookups, REST
+ * joins (so every wrong room password), failed join_room attempts and failed owner checks of the
+ * room controls share {@link #lookups}.
  */
 public record RateLimits(RateLimiter roomCreations, RateLimiter lookups, RateLimiter uploads, RateLimiter messages,
                          RateLimiter socketEvents, RateLimiter typing) {
