@@ -281,6 +281,25 @@ abstract class AbstractRoomControlsTest {
         assertEquals(1, count("SELECT COUNT(*) FROM rooms WHERE token = ?", room.token()));
     }
 
+    /**
+     * A timer set for the old end (here by a member's join, with the expiry then moved in the
+     * database behind every in-memory copy's back) reads the stored expiry when it fires and does
+     * not end the room.
+     */
+    @Test
+    void aTimerSetForAnEndThatMovedLaterDoesNotEndTheRoom() throws Exception {
+        Created room = create("{\"ttlHours\":0.0008}"); // 2.9 s
+        Instant oldEnd = Timestamps.parse(room.data().get("expiresAt").asText());
+        RawSocket a = member(room.token(), join(room.token(), "alice"));
+        Instant later = Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        assertEquals(1, db.dao(RoomDao.class).setExpiry(roomId(room.token()), later, Instant.now()));
+        sleepUntil(oldEnd.plusMillis(1500));
+        assertEquals(List.of(), a.received("room_closed"));
+        assertEquals(1, count("SELECT COUNT(*) FROM rooms WHERE token = ?", room.token()));
+        assertEquals(later, Timestamps.parse(JSON.readTree(server.get("/api/rooms/" + room.token()).body())
+                .get("data").get("expiresAt").asText()));
+    }
+
     @Test
     void badUpdatesAreInvalidRoomAndAnEndedRoomIsExpired() throws Exception {
         Created room = create("{}");
