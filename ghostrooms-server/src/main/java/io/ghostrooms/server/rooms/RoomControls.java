@@ -56,6 +56,7 @@ public final class RoomControls {
      * created, the room cache, the end timer) follow the stored value in commit order.
      */
     private final Object expiryChanges = new Object();
+    private final Object[] kickLocks = new Object[64];
 
     /** A room whose owner token was presented and matched. */
     public record Owned(RoomRow room) {
@@ -76,6 +77,9 @@ public final class RoomControls {
         this.lookups = lookups;
         this.config = config;
         this.clock = clock;
+        for (int i = 0; i < kickLocks.length; i++) {
+            kickLocks[i] = new Object();
+        }
     }
 
     /**
@@ -162,11 +166,18 @@ public final class RoomControls {
         if (room.expiredAt(clock.instant())) {
             throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
         }
-        long sessionId = rooms.sessionIdOf(room.id(), nickname)
-                .orElseThrow(() -> new GhostRoomsException(ErrorCode.NOT_FOUND, "No member with that nickname"));
-        Presence.Removal removal = presence.removeSession(room.token(), room.id(), sessionId);
-        awaitPendingWrites();
-        sessions.endRemoved(sessionId);
+        Presence.Removal removal;
+        // Kicks of one room one at a time: of two kicks of one member, one removes it, the other
+        // finds nobody (NOT_FOUND), as after it.
+        synchronized (kickLocks[(int) Math.floorMod(room.id(), (long) kickLocks.length)]) {
+            long sessionId = rooms.sessionIdOf(room.id(), nickname).orElseThrow(RoomControls::noSuchMember);
+            removal = presence.removeSession(room.token(), room.id(), sessionId);
+            awaitPendingWrites();
+            boolean deleted = sessions.endRemoved(sessionId);
+            if (!deleted && removal.removed() == null) {
+                throw noSuchMember(); // it left by itself meanwhile
+            }
+        }
         SocketState removed = removal.removed();
         if (removed != null) {
             bus.leave(removed.connection(), room.token());
@@ -181,6 +192,10 @@ public final class RoomControls {
         if (room.isPublic()) {
             globals.publicRoomsChanged();
         }
+    }
+
+    private static GhostRoomsException noSuchMember() {
+        return new GhostRoomsException(ErrorCode.NOT_FOUND, "No member with that nickname");
     }
 
     /** The removed member's sends queued before the kick are stored under its session first. */
