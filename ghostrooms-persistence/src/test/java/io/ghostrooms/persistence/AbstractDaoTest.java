@@ -464,6 +464,115 @@ abstract class AbstractDaoTest {
         assertEquals(1, rooms.countSessions(id));
     }
 
+    // ---------------------------------------------------------------- room controls
+
+    @Test
+    void aRoomInsertedWithoutControlsHasNoOwnerNoPasswordAndIsNeitherLockedNorVanishing() {
+        long id = activeRoom();
+        RoomRow row = rooms.findById(id).orElseThrow();
+        assertNull(row.ownerTokenHash());
+        assertNull(row.passwordHash());
+        assertFalse(row.locked());
+        assertFalse(row.vanishWhenEmpty());
+    }
+
+    @Test
+    void insertWithControlsRoundTripsEveryField() {
+        String owner = hash();
+        String password = "pbkdf2-sha256$210000$" + "A".repeat(22) + "$" + "B".repeat(43);
+        Instant expires = NOW.plusSeconds(3600);
+        long id = rooms.insertWithControls("ghost-ctl00001", "Den", true, false, 50, NOW, expires, owner, password, true)
+                .orElseThrow();
+        RoomRow expected = new RoomRow(id, "ghost-ctl00001", "Den", true, false, 50, NOW, expires, owner, password,
+                false, true);
+        assertEquals(Optional.of(expected), rooms.findByToken("ghost-ctl00001"));
+        assertEquals(Optional.of(expected), rooms.findById(id));
+        assertEquals(Optional.of(expected), db.jdbi().inTransaction(h -> new MembershipDao(h).lockRoom(id)));
+    }
+
+    @Test
+    void insertWithControlsOfATakenTokenReturnsEmptyWithoutRaising() {
+        rooms.insertWithControls("ghost-ctl00002", null, false, false, 50, NOW, NOW.plusSeconds(60), hash(), null, false)
+                .orElseThrow();
+        assertEquals(Optional.empty(), rooms.insertWithControls("ghost-ctl00002", null, false, false, 50, NOW,
+                NOW.plusSeconds(60), hash(), null, false));
+        assertEquals(1, count("rooms"));
+    }
+
+    @Test
+    void setExpiryMovesTheEndOfALiveRoomEitherWay() {
+        long id = activeRoom();
+        Instant later = NOW.plus(Duration.ofHours(100));
+        assertEquals(1, rooms.setExpiry(id, later, NOW));
+        assertEquals(later, rooms.findById(id).orElseThrow().expiresAt());
+        Instant sooner = NOW.plusSeconds(60);
+        assertEquals(1, rooms.setExpiry(id, sooner, NOW));
+        assertEquals(sooner, rooms.findById(id).orElseThrow().expiresAt());
+    }
+
+    @Test
+    void setExpiryLeavesAnEndedOrMissingRoomAlone() {
+        long ended = room(false, NOW.minusSeconds(100), NOW);
+        assertEquals(0, rooms.setExpiry(ended, NOW.plusSeconds(3600), NOW));
+        assertEquals(NOW, rooms.findById(ended).orElseThrow().expiresAt());
+        assertEquals(0, rooms.setExpiry(-1L, NOW.plusSeconds(3600), NOW));
+    }
+
+    @Test
+    void setLockedLocksAndUnlocksALiveRoomOnly() {
+        long id = activeRoom();
+        assertEquals(1, rooms.setLocked(id, true, NOW));
+        assertTrue(rooms.findById(id).orElseThrow().locked());
+        assertEquals(1, rooms.setLocked(id, false, NOW));
+        assertFalse(rooms.findById(id).orElseThrow().locked());
+        long ended = room(false, NOW.minusSeconds(100), NOW.minusSeconds(1));
+        assertEquals(0, rooms.setLocked(ended, true, NOW));
+        assertFalse(rooms.findById(ended).orElseThrow().locked());
+    }
+
+    @Test
+    void findVanishWhenEmptyListsLiveVanishingRoomsOnly() {
+        long vanishing = rooms.insertWithControls(token(), null, false, false, 50, NOW, NOW.plusSeconds(600), hash(),
+                null, true).orElseThrow();
+        rooms.insertWithControls(token(), null, false, false, 50, NOW, NOW.plusSeconds(600), hash(), null, false);
+        rooms.insertWithControls(token(), null, false, false, 50, NOW.minusSeconds(100), NOW, hash(), null, true);
+        assertEquals(List.of(vanishing), rooms.findVanishWhenEmpty(NOW, 10).stream().map(RoomRow::id)
+                .collect(Collectors.toList()));
+    }
+
+    @Test
+    void findIdByNicknameKeyFindsTheSessionOfThatRoomOnly() {
+        long a = activeRoom();
+        long b = activeRoom();
+        long ann = session(a, "Ann");
+        session(b, "Bob");
+        assertEquals(Optional.of(ann), sessions.findIdByNicknameKey(a, "ann"));
+        assertEquals(Optional.empty(), sessions.findIdByNicknameKey(a, "bob"));
+        assertEquals(Optional.empty(), sessions.findIdByNicknameKey(b, "ann"));
+    }
+
+    @Test
+    void anyActiveInRoomSinceSeesOnlyThatRoomsSessionsActiveAfterTheInstant() {
+        long a = activeRoom();
+        long b = activeRoom();
+        long ann = session(a, "Ann"); // active at NOW
+        session(b, "Bob");
+        assertTrue(sessions.anyActiveInRoomSince(a, NOW.minusSeconds(1)));
+        assertFalse(sessions.anyActiveInRoomSince(a, NOW));
+        sessions.touch(List.of(ann), NOW.plusSeconds(30));
+        assertTrue(sessions.anyActiveInRoomSince(a, NOW.plusSeconds(10)));
+        assertFalse(sessions.anyActiveInRoomSince(activeRoom(), NOW.minusSeconds(100)));
+    }
+
+    @Test
+    void aRoomRowNeverShowsItsTokenOrHashesAsText() {
+        RoomRow row = new RoomRow(1, "ghost-secret01", "n", false, false, 50, NOW, NOW, "f".repeat(64),
+                "pbkdf2-sha256$1$salt$hash", false, false);
+        assertFalse(row.toString().contains("ghost-secret01"));
+        assertFalse(row.toString().contains("ffff"));
+        assertFalse(row.toString().contains("pbkdf2"));
+    }
+
     // ---------------------------------------------------------------- sessions
 
     private void insertMessages(List<MessageRow> rows) {

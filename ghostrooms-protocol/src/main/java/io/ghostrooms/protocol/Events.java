@@ -14,6 +14,8 @@ public final class Events {
     public static final String DELETE_MESSAGE = "delete_message";
     public static final String LEAVE_ROOM = "leave_room";
     public static final String HEARTBEAT = "heartbeat";
+    /** Room controls: a member is typing (or stopped); relayed, never stored. */
+    public static final String TYPING = "typing";
 
     // server -> client
     public static final String USERNAME_SET = "username_set";
@@ -27,5 +29,9 @@ public final class Events {
     public static final String MESSAGE_DELETED = "message_deleted";
     public static final String ROOM_TTL_WARNING = "room_ttl_warning";
     public static final String ROOM_CLOSED = "room_closed";
+    /** Room controls: the owner set a new expiry. */
+    public static final String ROOM_TTL_EXTENDED = "room_ttl_extended";
+    /** Room controls: another member is typing (or stopped). */
+    public static final String USER_TYPING = "user_typing";
     public static final String ERROR = "error";
 }

@@ -39,6 +39,9 @@ class ErrorCodeTest {
             "NOT_FOUND, 404",
             "NO_FILE, 400",
             "INVALID_FILE_TYPE, 400",
+            "ROOM_LOCKED, 403",
+            "PASSWORD_REQUIRED, 401",
+            "WRONG_PASSWORD, 403",
     })
     void compatCodesMapToTheirContractStatus(ErrorCode code, int status) {
         assertEquals(status, code.httpStatus());

@@ -19,6 +19,7 @@ import io.ghostrooms.server.http.Cors;
 import io.ghostrooms.server.http.RestApi;
 import io.ghostrooms.server.http.RestHandler;
 import io.ghostrooms.server.http.UploadHandler;
+import io.ghostrooms.server.jobs.EmptyRoomEnds;
 import io.ghostrooms.server.jobs.Jobs;
 import io.ghostrooms.server.jobs.RoomEnds;
 import io.ghostrooms.server.messages.GroupCommitWriter;
@@ -30,6 +31,7 @@ import io.ghostrooms.server.rooms.GlobalBroadcasts;
 import io.ghostrooms.server.rooms.MembershipService;
 import io.ghostrooms.server.rooms.PublicRooms;
 import io.ghostrooms.server.rooms.RoomCloser;
+import io.ghostrooms.server.rooms.RoomControls;
 import io.ghostrooms.server.rooms.RoomService;
 import io.ghostrooms.server.sessions.SessionService;
 import io.ghostrooms.server.sessions.Tokens;
@@ -91,16 +93,20 @@ public final class GhostRoomsServer implements AutoCloseable {
                 limits.roomCreations(), globals);
         this.messages = new MessageService(database, config, clock, sessions, uploadRegistry, bus, limits.messages(),
                 metrics, 500);
-        RoomCloser closer = new RoomCloser(presence, rooms, messages, files, bus, globals, clock);
+        RoomCloser closer = new RoomCloser(presence, rooms, sessions, messages, files, bus, globals, clock);
         RoomEnds roomEnds = new RoomEnds(rooms, closer, scheduler, workers, clock);
+        EmptyRoomEnds emptyRoomEnds = new EmptyRoomEnds(rooms, closer, scheduler, workers);
         MembershipService membership = new MembershipService(presence, sessions, messages, bus, globals, roomEnds,
-                limits.lookups(), workers, clock);
-        this.jobs = new Jobs(rooms, sessions, files, presence, closer, globals, roomEnds, scheduler, workers, config);
+                emptyRoomEnds, limits.lookups(), limits.typing(), workers, clock);
+        RoomControls controls = new RoomControls(rooms, closer, presence, sessions, messages, bus, globals, roomEnds,
+                emptyRoomEnds, limits.lookups(), config, clock);
+        this.jobs = new Jobs(rooms, sessions, files, presence, closer, globals, roomEnds, emptyRoomEnds, scheduler,
+                workers, config);
 
         transport.listen(new SocketGateway(presence, membership, messages, files, publicRooms, globals, workers,
                 limits.socketEvents(), metrics));
         Cors cors = new Cors(config.corsOrigins());
-        RestHandler rest = new RestHandler(new RestApi(json, rooms, publicRooms, sessions, messages, files, uploads,
+        RestHandler rest = new RestHandler(new RestApi(json, rooms, controls, publicRooms, sessions, messages, files, uploads,
                 database, limits.lookups(), config.metricsOnOwnPort() ? null : metrics, config.metricsPublic(), clock,
                 readiness()),
                 cors, json, workers, SocketTransport.SOCKET_PATH, metrics);

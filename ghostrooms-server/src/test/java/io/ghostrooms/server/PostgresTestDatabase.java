@@ -27,11 +27,13 @@ public final class PostgresTestDatabase implements AutoCloseable {
 
     private final String base;
     private final String schema;
+    private final String url;
     private final Database database;
 
-    private PostgresTestDatabase(String base, String schema, Database database) {
+    private PostgresTestDatabase(String base, String schema, String url, Database database) {
         this.base = base;
         this.schema = schema;
+        this.url = url;
         this.database = database;
     }
 
@@ -52,7 +54,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
         }
         String schema = prefix + HexFormat.of().formatHex(new SecureRandom().generateSeed(5));
         String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema + "&ApplicationName=" + schema;
-        return new PostgresTestDatabase(base, schema, Database.open(DatabaseUrl.parse(url), poolSize));
+        return new PostgresTestDatabase(base, schema, url, Database.open(DatabaseUrl.parse(url), poolSize));
     }
 
     public static String baseUrl() {
@@ -67,6 +69,14 @@ public final class PostgresTestDatabase implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /**
+     * The JDBC URL of this schema (DATABASE_URL for a whole server in a test): its connections carry
+     * the schema as application name too, so {@link #backendPids()} counts them.
+     */
+    public String url() {
+        return url;
     }
 
     /** The schema, which is also the application name of every connection of the pool. */

@@ -16,6 +16,7 @@ public final class TestServer implements AutoCloseable {
     private final GhostRoomsServer server;
     private final int port;
     private final java.nio.file.Path uploadDir;
+    private final java.nio.file.Path uploadPath;
     private final HttpClient http = HttpClient.newHttpClient();
 
     public TestServer(Map<String, String> env) throws IOException {
@@ -26,6 +27,7 @@ public final class TestServer implements AutoCloseable {
         if (uploadDir != null) {
             all.put("UPLOAD_DIR", uploadDir.toString());
         }
+        this.uploadPath = java.nio.file.Path.of(all.get("UPLOAD_DIR"));
         this.server = new GhostRoomsServer(Config.from(all));
         server.start();
     }
@@ -38,6 +40,11 @@ public final class TestServer implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** Where this server's local file store keeps uploads. */
+    public java.nio.file.Path uploadDir() {
+        return uploadPath;
     }
 
     public GhostRoomsServer server() {

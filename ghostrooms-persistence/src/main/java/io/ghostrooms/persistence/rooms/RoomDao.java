@@ -34,6 +34,35 @@ public interface RoomDao {
     Optional<Long> insert(String token, String name, boolean isPublic, boolean isDm, int capacity,
                 Instant createdAt, Instant expiresAt);
 
+    /**
+     * {@link #insert} with the room controls: the owner token's hash, the encoded password hash
+     * (null: none) and vanishWhenEmpty. Taken token: empty, nothing raised, as {@link #insert}.
+     */
+    @SqlUpdate("INSERT INTO rooms (token, name, is_public, is_dm, capacity, created_at, expires_at, "
+            + "owner_token_hash, password_hash, vanish_when_empty) "
+            + "VALUES (:token, :name, :isPublic, :isDm, :capacity, :createdAt, :expiresAt, "
+            + ":ownerTokenHash, :passwordHash, :vanishWhenEmpty) ON CONFLICT DO NOTHING")
+    @GetGeneratedKeys("id")
+    @UseRowMapper(GeneratedId.class)
+    Optional<Long> insertWithControls(String token, String name, boolean isPublic, boolean isDm, int capacity,
+                                      Instant createdAt, Instant expiresAt, String ownerTokenHash,
+                                      String passwordHash, boolean vanishWhenEmpty);
+
+    /**
+     * Sets a live room's expiry (the owner's PATCH ttlHours). A room that has ended by {@code now},
+     * or is gone, is left alone: 0, and its end goes ahead.
+     */
+    @SqlUpdate("UPDATE rooms SET expires_at = :expiresAt WHERE id = :id AND expires_at > :now")
+    int setExpiry(long id, Instant expiresAt, Instant now);
+
+    /** Locks or unlocks a live room (the owner's PATCH locked); 0 when it ended or is gone. */
+    @SqlUpdate("UPDATE rooms SET locked = :locked WHERE id = :id AND expires_at > :now")
+    int setLocked(long id, boolean locked, Instant now);
+
+    /** Live rooms that end when empty: after a restart no socket is in any of them. */
+    @SqlQuery("SELECT * FROM rooms WHERE vanish_when_empty = TRUE AND expires_at > :now ORDER BY id LIMIT :limit")
+    List<RoomRow> findVanishWhenEmpty(Instant now, int limit);
+
     @SqlQuery("SELECT * FROM rooms WHERE token = :token")
     Optional<RoomRow> findByToken(String token);
 

@@ -19,8 +19,8 @@ import org.jdbi.v3.core.Handle;
  * (bench/analysis.md). Instants are bound and read as Jdbi does (JDBC timestamps).
  */
 public final class MembershipDao {
-    private static final String LOCK_ROOM = "SELECT id, token, name, is_public, is_dm, capacity, created_at, expires_at "
-            + "FROM rooms WHERE id = ? FOR UPDATE";
+    private static final String LOCK_ROOM = "SELECT id, token, name, is_public, is_dm, capacity, created_at, expires_at, "
+            + "owner_token_hash, password_hash, locked, vanish_when_empty FROM rooms WHERE id = ? FOR UPDATE";
     private static final String OCCUPANCY = "SELECT COUNT(*), COUNT(CASE WHEN nickname_key = ? THEN 1 END) "
             + "FROM sessions WHERE room_id = ?";
     /*
@@ -62,7 +62,8 @@ public final class MembershipDao {
                     return Optional.empty();
                 }
                 return Optional.of(new RoomRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                        rs.getBoolean(5), rs.getInt(6), instant(rs, 7), instant(rs, 8)));
+                        rs.getBoolean(5), rs.getInt(6), instant(rs, 7), instant(rs, 8), rs.getString(9),
+                        rs.getString(10), rs.getBoolean(11), rs.getBoolean(12)));
             }
         } catch (SQLException e) {
             throw new StatementFailedException(e);

@@ -22,4 +22,16 @@ public interface SessionDao {
 
     @SqlQuery("SELECT id FROM sessions WHERE last_active_at < :cutoff")
     List<Long> findInactiveSince(Instant cutoff);
+
+    /**
+     * Whether any session of the room was active after {@code since}: the sessions of members
+     * connected anywhere are marked active every 30 s, and a session just made by a REST join is
+     * active from its creation (vanishWhenEmpty waits for both).
+     */
+    @SqlQuery("SELECT COUNT(*) > 0 FROM sessions WHERE room_id = :roomId AND last_active_at > :since")
+    boolean anyActiveInRoomSince(long roomId, Instant since);
+
+    /** The session holding a nickname (by its case-insensitive key) in a room: the owner's kick. */
+    @SqlQuery("SELECT id FROM sessions WHERE room_id = :roomId AND nickname_key = :nicknameKey")
+    Optional<Long> findIdByNicknameKey(long roomId, String nicknameKey);
 }

@@ -1,4 +1,8 @@
 package io.ghostrooms.protocol.rest;
 
-public record JoinRoomRequest(String nickname) {
+/** Body of POST /api/rooms/:token/join; {@code password} only for a room created with one. */
+public record JoinRoomRequest(String nickname, String password) {
+    public JoinRoomRequest(String nickname) {
+        this(nickname, null);
+    }
 }

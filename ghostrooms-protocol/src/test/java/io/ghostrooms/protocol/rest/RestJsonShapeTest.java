@@ -117,4 +117,54 @@ class RestJsonShapeTest {
         assertEquals(new CreateRoomRequest(null, null, null, null),
                 io.ghostrooms.protocol.Json.read("{}", CreateRoomRequest.class));
     }
+
+    // ---- room controls
+
+    @Test
+    void createdRoomWritesTheOwnerTokenLast() {
+        assertEquals("{\"token\":\"ghost-abcd1234\",\"expiresAt\":\"2026-11-25T10:00:00.000Z\","
+                        + "\"ownerToken\":\"AbCdEfGhIjKlMnOpQrStUvWxYz012345\"}",
+                write(new CreatedRoom("ghost-abcd1234", null, "2026-11-25T10:00:00.000Z",
+                        "AbCdEfGhIjKlMnOpQrStUvWxYz012345")));
+    }
+
+    @Test
+    void roomInfoWritesItsControlFlagsOnlyWhenTrue() {
+        assertEquals("{\"token\":\"ghost-abcd1234\",\"isPublic\":false,"
+                        + "\"expiresAt\":\"2026-11-25T10:00:00.000Z\",\"participantCount\":1,"
+                        + "\"createdAt\":\"2026-11-24T10:00:00.000Z\",\"hasPassword\":true,\"locked\":true,"
+                        + "\"vanishWhenEmpty\":true}",
+                write(new RoomInfo("ghost-abcd1234", null, false, "2026-11-25T10:00:00.000Z", 1,
+                        "2026-11-24T10:00:00.000Z", RoomInfo.flag(true), RoomInfo.flag(true), RoomInfo.flag(true))));
+        assertEquals(write(new RoomInfo("ghost-abcd1234", null, false, "2026-11-25T10:00:00.000Z", 1,
+                        "2026-11-24T10:00:00.000Z")),
+                write(new RoomInfo("ghost-abcd1234", null, false, "2026-11-25T10:00:00.000Z", 1,
+                        "2026-11-24T10:00:00.000Z", RoomInfo.flag(false), RoomInfo.flag(false), RoomInfo.flag(false))));
+    }
+
+    @Test
+    void createRoomRequestReadsTheControlFields() {
+        assertEquals(new CreateRoomRequest(null, null, null, null, "s3cret", true),
+                io.ghostrooms.protocol.Json.read("{\"password\":\"s3cret\",\"vanishWhenEmpty\":true}",
+                        CreateRoomRequest.class));
+    }
+
+    @Test
+    void joinRoomRequestReadsNicknameAndPassword() {
+        assertEquals(new JoinRoomRequest("Ann", "s3cret"),
+                io.ghostrooms.protocol.Json.read("{\"nickname\":\"Ann\",\"password\":\"s3cret\"}", JoinRoomRequest.class));
+        assertEquals(new JoinRoomRequest("Ann"), io.ghostrooms.protocol.Json.read("{\"nickname\":\"Ann\"}", JoinRoomRequest.class));
+    }
+
+    @Test
+    void updateRoomRequestReadsTtlHoursAndLocked() {
+        assertEquals(new UpdateRoomRequest(2.5, true),
+                io.ghostrooms.protocol.Json.read("{\"ttlHours\":2.5,\"locked\":true}", UpdateRoomRequest.class));
+        assertEquals(new UpdateRoomRequest(null, null), io.ghostrooms.protocol.Json.read("{}", UpdateRoomRequest.class));
+    }
+
+    @Test
+    void kickRequestReadsNickname() {
+        assertEquals(new KickRequest("Bob"), io.ghostrooms.protocol.Json.read("{\"nickname\":\"Bob\"}", KickRequest.class));
+    }
 }

@@ -136,4 +136,23 @@ class SocketJsonShapeTest {
         assertNull(MessageType.fromWire("VIDEO"));
         assertNull(MessageType.fromWire(null));
     }
+
+    // ---- room controls
+
+    @Test
+    void roomTtlExtendedWritesExpiresAt() {
+        assertEquals("{\"expiresAt\":\"" + AT + "\"}", write(new RoomTtlExtended(AT)));
+    }
+
+    @Test
+    void userTypingWritesNicknameAndIsTyping() {
+        assertEquals("{\"nickname\":\"Ann\",\"isTyping\":true}", write(new UserTyping("Ann", true)));
+        assertEquals("{\"nickname\":\"Ann\",\"isTyping\":false}", write(new UserTyping("Ann", false)));
+    }
+
+    @Test
+    void typingPayloadReadsIsTyping() {
+        assertEquals(new TypingPayload(true), Json.read("{\"isTyping\":true}", TypingPayload.class));
+        assertEquals("{\"isTyping\":false}", write(new TypingPayload(false)));
+    }
 }

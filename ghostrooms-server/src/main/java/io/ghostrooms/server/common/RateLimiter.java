@@ -53,6 +53,14 @@ public final class RateLimiter {
     }
 
     /**
+     * Counts one hit for the key; false (and nothing thrown) when over the limit: for events whose
+     * excess is dropped silently (typing).
+     */
+    public boolean tryAcquire(String key) {
+        return current(key, clock.getAsLong()).count.incrementAndGet() <= limit;
+    }
+
+    /**
      * Throws RATE_LIMIT_EXCEEDED if the key has used up its budget in the current window, without
      * counting: for budgets that only failures spend (failed join_room attempts).
      */

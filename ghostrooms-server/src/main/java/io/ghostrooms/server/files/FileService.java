@@ -60,6 +60,13 @@ public final class FileService {
         }
     }
 
+    /** Deletes stored files now, on the caller's worker (the owner's close); the rows are already gone. */
+    public void deleteStoredNow(Collection<String> storedNames) {
+        if (storedNames != null) {
+            storedNames.forEach(store::delete);
+        }
+    }
+
     /** Deletes stored files no attachment row knows (e.g. rooms that ended while we were down). */
     public int sweepOrphans() {
         try {

@@ -27,7 +27,7 @@ public final class Cors {
     }
 
     public void addPreflightHeaders(HttpHeaders headers) {
-        headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE, OPTIONS");
+        headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PATCH, DELETE, OPTIONS");
         headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Authorization");
         headers.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
     }

@@ -10,6 +10,8 @@ import io.ghostrooms.protocol.Timestamps;
 import io.ghostrooms.protocol.rest.ApiResponse;
 import io.ghostrooms.protocol.rest.CreateRoomRequest;
 import io.ghostrooms.protocol.rest.Health;
+import io.ghostrooms.protocol.rest.JoinRoomRequest;
+import io.ghostrooms.protocol.rest.UpdateRoomRequest;
 import io.ghostrooms.protocol.rest.MessageAttachments;
 import io.ghostrooms.protocol.rest.Readiness;
 import io.ghostrooms.server.common.GhostRoomsException;
@@ -22,6 +24,7 @@ import io.ghostrooms.server.files.UploadService;
 import io.ghostrooms.server.messages.MessageService;
 import io.ghostrooms.server.metrics.Metrics;
 import io.ghostrooms.server.rooms.PublicRooms;
+import io.ghostrooms.server.rooms.RoomControls;
 import io.ghostrooms.server.rooms.RoomService;
 import io.ghostrooms.server.sessions.SessionContext;
 import io.ghostrooms.server.sessions.SessionService;
@@ -39,6 +42,7 @@ public final class RestApi {
     /** One JSON value per body and then only whitespace: trailing content is refused, not ignored. */
     private final ObjectReader json;
     private final RoomService rooms;
+    private final RoomControls controls;
     private final PublicRooms publicRooms;
     private final SessionService sessions;
     private final MessageService messages;
@@ -55,10 +59,11 @@ public final class RestApi {
     private final byte[] openApi = OpenApiDocument.load();
     private final ReadinessChecks readiness;
 
-    public RestApi(ObjectMapper json, RoomService rooms, PublicRooms publicRooms, SessionService sessions,
-                   MessageService messages, FileService files, UploadService uploads, Database database,
-                   RateLimiter lookupLimiter, Metrics metrics, boolean metricsPublic, Clock clock,
+    public RestApi(ObjectMapper json, RoomService rooms, RoomControls controls, PublicRooms publicRooms,
+                   SessionService sessions, MessageService messages, FileService files, UploadService uploads,
+                   Database database, RateLimiter lookupLimiter, Metrics metrics, boolean metricsPublic, Clock clock,
                    ReadinessChecks readiness) {
+        this.controls = controls;
         this.metrics = metrics;
         this.metricsPublic = metricsPublic;
         this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -102,10 +107,25 @@ public final class RestApi {
                 return only(r, "GET", () -> ok(publicRooms.list()));
             }
             String token = r.segment(2);
+            if (n == 3 && "DELETE".equals(r.method())) {
+                controls.close(controls.authorize(token, bearer(r), r.clientIp()));
+                return RestResponse.json(200, ApiResponse.message("Room closed"));
+            }
+            if (n == 3 && "PATCH".equals(r.method())) {
+                RoomControls.Owned owned = controls.authorize(token, bearer(r), r.clientIp());
+                return ok(controls.update(owned, updateRoom(r.body())));
+            }
             if (n == 3) {
                 return only(r, "GET", () -> {
                     lookupLimiter.acquire(r.clientIp());
                     return ok(rooms.info(token));
+                });
+            }
+            if (n == 4 && "kick".equals(r.segment(3))) {
+                return only(r, "POST", () -> {
+                    RoomControls.Owned owned = controls.authorize(token, bearer(r), r.clientIp());
+                    controls.kick(owned, kickNickname(r.body()));
+                    return RestResponse.json(200, ApiResponse.message("Member removed"));
                 });
             }
             if (n == 4 && "validate".equals(r.segment(3))) {
@@ -117,8 +137,10 @@ public final class RestApi {
             }
             if (n == 4 && "join".equals(r.segment(3))) {
                 return only(r, "POST", () -> {
+                    // Every attempt spends the lookup budget, so every wrong password does.
                     lookupLimiter.acquire(r.clientIp());
-                    return RestResponse.json(201, ApiResponse.of(rooms.join(token, nickname(r.body()))));
+                    JoinRoomRequest join = joinRoom(r.body());
+                    return RestResponse.json(201, ApiResponse.of(rooms.join(token, join.nickname(), join.password())));
                 });
             }
         }
@@ -187,12 +209,21 @@ public final class RestApi {
         return RestResponse.json(body.ready() ? 200 : 503, body);
     }
 
-    private RestResponse history(RestRequest r, String roomToken) {
+    /** The token of an "Authorization: Bearer" header, or null. */
+    private static String bearer(RestRequest r) {
         String auth = r.authorization();
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return auth.substring(7).trim();
+    }
+
+    private RestResponse history(RestRequest r, String roomToken) {
+        String token = bearer(r);
+        if (token == null) {
             throw new GhostRoomsException(ErrorCode.UNAUTHORIZED);
         }
-        SessionContext session = sessions.authenticate(auth.substring(7).trim(), ErrorCode.UNAUTHORIZED);
+        SessionContext session = sessions.authenticate(token, ErrorCode.UNAUTHORIZED);
         if (!session.roomToken().equals(roomToken)) {
             throw new GhostRoomsException(ErrorCode.FORBIDDEN, "Session does not belong to this room");
         }
@@ -239,10 +270,24 @@ public final class RestApi {
         JsonNode b = body(raw, ErrorCode.INVALID_ROOM);
         return new CreateRoomRequest(JsonFields.number(b, "ttlHours", ErrorCode.INVALID_ROOM),
                 JsonFields.text(b, "name", ErrorCode.INVALID_ROOM), JsonFields.bool(b, "isPublic", ErrorCode.INVALID_ROOM),
-                JsonFields.bool(b, "isDM", ErrorCode.INVALID_ROOM));
+                JsonFields.bool(b, "isDM", ErrorCode.INVALID_ROOM), JsonFields.text(b, "password", ErrorCode.INVALID_ROOM),
+                JsonFields.bool(b, "vanishWhenEmpty", ErrorCode.INVALID_ROOM));
     }
 
-    private String nickname(byte[] raw) {
+    /** A password that is not a string (or not valid Unicode text) is INVALID_REQUEST, whatever the room. */
+    private JoinRoomRequest joinRoom(byte[] raw) {
+        JsonNode b = body(raw, ErrorCode.INVALID_NICKNAME);
+        return new JoinRoomRequest(JsonFields.text(b, "nickname", ErrorCode.INVALID_NICKNAME),
+                JsonFields.text(b, "password", ErrorCode.INVALID_REQUEST));
+    }
+
+    private UpdateRoomRequest updateRoom(byte[] raw) {
+        JsonNode b = body(raw, ErrorCode.INVALID_ROOM);
+        return new UpdateRoomRequest(JsonFields.number(b, "ttlHours", ErrorCode.INVALID_ROOM),
+                JsonFields.bool(b, "locked", ErrorCode.INVALID_ROOM));
+    }
+
+    private String kickNickname(byte[] raw) {
         JsonNode b = body(raw, ErrorCode.INVALID_NICKNAME);
         return JsonFields.text(b, "nickname", ErrorCode.INVALID_NICKNAME);
     }

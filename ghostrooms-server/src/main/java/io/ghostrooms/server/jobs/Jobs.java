@@ -35,14 +35,16 @@ public final class Jobs {
     private final RoomCloser closer;
     private final GlobalBroadcasts globals;
     private final RoomEnds roomEnds;
+    private final EmptyRoomEnds emptyRoomEnds;
     private final ScheduledExecutorService scheduler;
     private final Executor workers;
     private final Config config;
     private final AtomicBoolean cleaning = new AtomicBoolean();
 
     public Jobs(RoomService rooms, SessionService sessions, FileService files, Presence presence, RoomCloser closer,
-                GlobalBroadcasts globals, RoomEnds roomEnds, ScheduledExecutorService scheduler, Executor workers,
-                Config config) {
+                GlobalBroadcasts globals, RoomEnds roomEnds, EmptyRoomEnds emptyRoomEnds,
+                ScheduledExecutorService scheduler, Executor workers, Config config) {
+        this.emptyRoomEnds = emptyRoomEnds;
         this.rooms = rooms;
         this.sessions = sessions;
         this.files = files;
@@ -64,6 +66,7 @@ public final class Jobs {
         every(30, TimeUnit.SECONDS, "activity flush", () -> sessions.flushActivity(presence.joinedSessionIds()));
         scheduler.scheduleWithFixedDelay(() -> workers.execute(roomEnds::poll), 0, RoomEnds.POLL.toMillis(),
                 TimeUnit.MILLISECONDS);
+        workers.execute(emptyRoomEnds::armAfterRestart);
         workers.execute(() -> {
             int orphans = files.sweepOrphans();
             if (orphans > 0) {

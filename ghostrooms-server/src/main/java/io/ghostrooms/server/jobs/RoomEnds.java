@@ -35,7 +35,17 @@ public final class RoomEnds implements RoomEndTimer {
     private final Executor workers;
     private final Clock clock;
     private final RoomCloser closer;
-    private final ConcurrentHashMap<Long, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Timer> timers = new ConcurrentHashMap<>();
+
+    /** One room's timer: the end it was set for, and its scheduled task. */
+    private static final class Timer {
+        final Instant endsAt;
+        volatile ScheduledFuture<?> future;
+
+        Timer(Instant endsAt) {
+            this.endsAt = endsAt;
+        }
+    }
 
     public RoomEnds(RoomService rooms, RoomCloser closer, ScheduledExecutorService scheduler, Executor workers,
                     Clock clock) {
@@ -46,21 +56,55 @@ public final class RoomEnds implements RoomEndTimer {
         this.clock = clock;
     }
 
+    /**
+     * Sets the room's timer for {@code endsAt}. The same moment again (every join, every poll) costs
+     * one map read; another moment (the owner set a new expiry) replaces the timer.
+     */
     @Override
     public void endAt(long roomId, String token, Instant endsAt) {
-        timers.computeIfAbsent(roomId, id -> {
+        Timer current = timers.get(roomId);
+        if (current != null && current.endsAt.equals(endsAt)) {
+            return;
+        }
+        timers.compute(roomId, (id, existing) -> {
+            if (existing != null && existing.endsAt.equals(endsAt)) {
+                return existing;
+            }
+            if (existing != null && existing.future != null) {
+                existing.future.cancel(false);
+            }
+            Timer timer = new Timer(endsAt);
             long delay = Math.max(0, Duration.between(clock.instant(), endsAt).toMillis());
-            return scheduler.schedule(() -> workers.execute(() -> end(roomId, token)), delay, TimeUnit.MILLISECONDS);
+            timer.future = scheduler.schedule(() -> workers.execute(() -> end(roomId, token, timer)), delay,
+                    TimeUnit.MILLISECONDS);
+            return timer;
         });
     }
 
-    private void end(long roomId, String token) {
+    /**
+     * A timer fired. One that was replaced meanwhile does nothing (its successor ends the room).
+     * Otherwise the stored expiry decides: an end the owner moved later re-arms the timer instead
+     * of ending the room (a copy of the old expiry may have set this one). Without the database the
+     * room ends as its timer said, as before owners could change it; the next poll retries failures.
+     */
+    private void end(long roomId, String token, Timer timer) {
+        if (!timers.remove(roomId, timer)) {
+            return;
+        }
+        Instant stored = null;
+        try {
+            stored = rooms.storedExpiry(roomId).orElse(null);
+        } catch (RuntimeException e) {
+            log.warn("room end without its stored expiry ({})", Failures.describe(e));
+        }
+        if (stored != null && stored.isAfter(clock.instant())) {
+            endAt(roomId, token, stored);
+            return;
+        }
         try {
             closer.close(token, roomId, "expired");
         } catch (RuntimeException e) {
             log.warn("room end failed, the next poll retries ({})", Failures.describe(e));
-        } finally {
-            timers.remove(roomId);
         }
     }
 

@@ -28,10 +28,31 @@ public final class Presence {
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(2))
                     .maximumSize(1_000_000).build();
 
+    /**
+     * Rooms the server ended lately (expiry, the owner's close, vanish): a join that raced the end
+     * must not bring the room back to life in memory. Sessions the server ended lately (the owner's
+     * kick): a join_room with one that raced the kick is refused.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<Long, Boolean> endedRooms =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(2))
+                    .maximumSize(1_000_000).build();
+    private final com.github.benmanes.caffeine.cache.Cache<Long, Boolean> endedSessions =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(2))
+                    .maximumSize(1_000_000).build();
+    /**
+     * Expiries the owner set lately, by room id. A session context read before the change (from the
+     * database or the just-created cache) may reach {@link #join} after it: the join takes this one.
+     * Two minutes is far longer than any join takes from its lookup to here.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<Long, Instant> changedExpiries =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(2))
+                    .maximumSize(100_000).build();
+
     /** A room with members: sockets in join order, and the room facts jobs need. */
     private static final class Room {
         final long roomId;
-        final Instant expiresAt;
+        /** Written under the room's monitor (an owner's change), read by the minute's TTL warnings. */
+        volatile Instant expiresAt;
         final boolean isPublic;
         final LinkedHashMap<String, SocketState> members = new LinkedHashMap<>();
 
@@ -79,12 +100,21 @@ public final class Presence {
     /**
      * Adds the socket to its session's room. Another socket holding the same session (a reconnect
      * that raced the old socket's timeout) is taken out of the room and returned, without ending
-     * the session.
+     * the session. The socket's session is then {@code session}, or a copy with the room's expiry
+     * as its owner set it meanwhile. A room or session the server ended while the join ran is
+     * refused (ROOM_NOT_FOUND, INVALID_SESSION) and the socket is in no room.
      */
     public SocketState join(SocketState state, SessionContext session) {
+        refuseEnded(session);
         Room room = rooms.compute(session.roomToken(), (token, existing) -> existing != null ? existing : new Room(session));
         SocketState replaced = null;
+        SessionContext joined = session;
         synchronized (room) {
+            Instant changed = changedExpiries.getIfPresent(session.roomId());
+            if (changed != null && room.roomId == session.roomId()) {
+                joined = session.withRoomExpiresAt(changed);
+                room.expiresAt = changed;
+            }
             for (SocketState member : room.members.values()) {
                 if (member.session() != null && member.session().sessionId() == session.sessionId() && member != state) {
                     replaced = member;
@@ -95,10 +125,24 @@ public final class Presence {
                 replaced.session(null);
             }
             room.members.put(state.id(), state);
-            state.session(session);
+            state.session(joined);
         }
         ensureRegistered(session.roomToken(), room);
+        if (endedRooms.getIfPresent(session.roomId()) != null || endedSessions.getIfPresent(session.sessionId()) != null) {
+            // The room or the session ended while this join ran: it does not stay.
+            leave(state);
+            refuseEnded(session);
+        }
         return replaced;
+    }
+
+    private void refuseEnded(SessionContext session) {
+        if (endedRooms.getIfPresent(session.roomId()) != null) {
+            throw new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND);
+        }
+        if (endedSessions.getIfPresent(session.sessionId()) != null) {
+            throw new GhostRoomsException(ErrorCode.INVALID_SESSION);
+        }
     }
 
     /** A concurrent removal of the last member may have dropped the map entry: put it back. */
@@ -123,13 +167,16 @@ public final class Presence {
             return null;
         }
         Room room = rooms.get(session.roomToken());
-        state.session(null);
         if (room == null) {
+            state.session(null);
             return new Participants(List.of());
         }
         Participants after;
         boolean empty;
         synchronized (room) {
+            // Under the room's monitor, as every other writer of a member's session (an owner's
+            // change of expiry must not hand a session back to a socket that is leaving).
+            state.session(null);
             room.members.remove(state.id());
             after = snapshot(room);
             empty = room.members.isEmpty();
@@ -150,6 +197,7 @@ public final class Presence {
      * room with that id: a DM token may already name a newer room.
      */
     public List<SocketState> closeRoom(String token, long roomId) {
+        endedRooms.put(roomId, Boolean.TRUE);
         Room room = rooms.get(token);
         if (room == null || room.roomId != roomId || !rooms.remove(token, room)) {
             return List.of();
@@ -162,6 +210,91 @@ public final class Presence {
             });
             room.members.clear();
             return members;
+        }
+    }
+
+    /**
+     * Ends the room in memory if no socket is in it (vanishWhenEmpty): true when it was empty and
+     * is now ended (joins that race it are refused), false when someone is in it or joining it.
+     */
+    public boolean endIfEmpty(String token, long roomId) {
+        boolean[] ended = {false};
+        rooms.compute(token, (t, existing) -> {
+            if (existing != null && existing.roomId == roomId) {
+                return existing; // a member, or a join under way (an entry exists from its first step)
+            }
+            endedRooms.put(roomId, Boolean.TRUE);
+            ended[0] = true;
+            return existing;
+        });
+        return ended[0];
+    }
+
+    /**
+     * What {@link #removeSession} did: the socket taken out (null if none was connected), the
+     * nickname it was in the room with, and who remains.
+     */
+    public record Removal(SocketState removed, String nickname, Participants after) {
+    }
+
+    /**
+     * Takes the socket holding a session out of its room (the owner's kick): it is then in no room
+     * and its heartbeat answers SESSION_EXPIRED; a join_room with that session that races this is
+     * refused. Call before the session's row is deleted.
+     */
+    public Removal removeSession(String token, long roomId, long sessionId) {
+        endedSessions.put(sessionId, Boolean.TRUE);
+        Room room = rooms.get(token);
+        if (room == null || room.roomId != roomId) {
+            return new Removal(null, null, new Participants(List.of()));
+        }
+        SocketState removed = null;
+        String nickname = null;
+        Participants after;
+        boolean empty;
+        synchronized (room) {
+            for (SocketState member : room.members.values()) {
+                if (member.session() != null && member.session().sessionId() == sessionId) {
+                    removed = member;
+                }
+            }
+            if (removed != null) {
+                nickname = removed.session().nickname();
+                room.members.remove(removed.id());
+                removed.session(null);
+                removed.sessionEndedByServer(true);
+            }
+            after = snapshot(room);
+            empty = room.members.isEmpty();
+        }
+        if (empty) {
+            rooms.computeIfPresent(token, (t, current) -> {
+                synchronized (current) {
+                    return current == room && current.members.isEmpty() ? null : current;
+                }
+            });
+        }
+        return new Removal(removed, nickname, after);
+    }
+
+    /**
+     * The owner set a new expiry: the room's TTL warnings and every member's session (which
+     * send_message and heartbeat check in memory) follow, and so does a join under way.
+     */
+    public void roomExpiryChanged(String token, long roomId, Instant expiresAt) {
+        changedExpiries.put(roomId, expiresAt);
+        Room room = rooms.get(token);
+        if (room == null || room.roomId != roomId) {
+            return;
+        }
+        synchronized (room) {
+            room.expiresAt = expiresAt;
+            for (SocketState member : room.members.values()) {
+                SessionContext s = member.session();
+                if (s != null && s.roomId() == roomId) {
+                    member.session(s.withRoomExpiresAt(expiresAt));
+                }
+            }
         }
     }
 

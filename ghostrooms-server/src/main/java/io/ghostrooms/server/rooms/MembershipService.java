@@ -6,10 +6,12 @@ import io.ghostrooms.protocol.socket.ParticipantChange;
 import io.ghostrooms.protocol.socket.RoomJoined;
 import io.ghostrooms.protocol.socket.RoomLeft;
 import io.ghostrooms.protocol.socket.RoomTtlWarning;
+import io.ghostrooms.protocol.socket.UserTyping;
 import io.ghostrooms.server.bus.RoomBus;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.RateLimiter;
+import io.ghostrooms.server.common.RateLimits;
 import io.ghostrooms.server.messages.MessageService;
 import io.ghostrooms.server.presence.Participants;
 import io.ghostrooms.server.presence.Presence;
@@ -18,6 +20,7 @@ import io.ghostrooms.server.sessions.SessionContext;
 import io.ghostrooms.server.sessions.SessionService;
 import io.ghostrooms.server.transport.OutboundEvent;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -26,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The use cases of a socket in a room: join, and leave (asked for, by joining another room, or by
- * disconnecting). The socket handlers call these; with {@link RoomCloser} (a room's end for
- * everyone) nothing else writes membership. Each runs on the socket's serial executor, never on an
+ * disconnecting), and typing. The socket handlers call these; with {@link RoomCloser} (a room's end
+ * for everyone) and {@link RoomControls} (the owner's kick) nothing else writes membership. A
+ * vanishWhenEmpty room's end is scheduled when its last socket leaves and cancelled when one joins. Each runs on the socket's serial executor, never on an
  * event loop.
  */
 public final class MembershipService {
@@ -40,13 +44,17 @@ public final class MembershipService {
     private final RoomBus bus;
     private final GlobalBroadcasts globals;
     private final RoomEndTimer endTimer;
+    private final EmptyRoomTimer emptyTimer;
     private final RateLimiter lookups;
+    private final RateLimiter typingLimiter;
     private final Executor workers;
     private final Clock clock;
 
     public MembershipService(Presence presence, SessionService sessions, MessageService messages, RoomBus bus,
-                             GlobalBroadcasts globals, RoomEndTimer endTimer, RateLimiter lookups, Executor workers,
-                             Clock clock) {
+                             GlobalBroadcasts globals, RoomEndTimer endTimer, EmptyRoomTimer emptyTimer,
+                             RateLimiter lookups, RateLimiter typingLimiter, Executor workers, Clock clock) {
+        this.emptyTimer = emptyTimer;
+        this.typingLimiter = typingLimiter;
         this.presence = presence;
         this.sessions = sessions;
         this.messages = messages;
@@ -99,6 +107,9 @@ public final class MembershipService {
         String token = session.roomToken();
         return messages.joinInOrder(session.roomId(), history -> {
             SocketState replaced = presence.join(state, session);
+            if (session.roomVanishesWhenEmpty()) {
+                emptyTimer.occupied(session.roomId());
+            }
             if (replaced != null) {
                 bus.leave(replaced.connection(), token);
             }
@@ -115,11 +126,15 @@ public final class MembershipService {
             if (session.roomIsPublic()) {
                 globals.publicRoomsChanged();
             }
-            long left = RoomRules.secondsLeft(clock.instant(), session.roomExpiresAt());
+            // The session as joined: its expiry is the owner's latest if it changed since the lookup.
+            SessionContext joined = state.session();
+            Instant expiresAt = joined != null && joined.sessionId() == session.sessionId()
+                    ? joined.roomExpiresAt() : session.roomExpiresAt();
+            long left = RoomRules.secondsLeft(clock.instant(), expiresAt);
             if (left <= RoomRules.WARNING_SECONDS) {
                 state.connection().send(Events.ROOM_TTL_WARNING, new RoomTtlWarning(left));
             }
-            endTimer.endAt(session.roomId(), token, session.roomExpiresAt());
+            endTimer.endAt(session.roomId(), token, expiresAt);
         });
     }
 
@@ -163,6 +178,9 @@ public final class MembershipService {
         if (session.roomIsPublic()) {
             globals.publicRoomsChanged();
         }
+        if (after.count() == 0 && session.roomVanishesWhenEmpty()) {
+            emptyTimer.emptied(session.roomId(), token);
+        }
     }
 
     /** The socket is gone: it leaves its room (no room_left) and its username is released. */
@@ -180,6 +198,24 @@ public final class MembershipService {
     public void forget(String socketId) {
         presence.disconnect(socketId);
         globals.activeUsersChanged();
+    }
+
+    /**
+     * typing (room controls): the other members get user_typing through the room bus, the sender
+     * not. Never stored, and not a room event anyone could miss: a client that reconnects is not
+     * told who was typing. At most {@value RateLimits#TYPING_PER_SECOND} per socket per second; the
+     * excess is dropped without an error (a client sends these as the user types).
+     */
+    public void typing(SocketState state, boolean isTyping) {
+        SessionContext session = state.session();
+        if (session == null) {
+            throw new GhostRoomsException(ErrorCode.NOT_IN_ROOM);
+        }
+        if (!session.roomExpiresAt().isAfter(clock.instant()) || !typingLimiter.tryAcquire(state.id())) {
+            return;
+        }
+        bus.publish(session.roomToken(), OutboundEvent.of(Events.USER_TYPING,
+                new UserTyping(session.nickname(), isTyping)), state.id());
     }
 
     /**

@@ -7,6 +7,7 @@ import io.ghostrooms.persistence.attachments.AttachmentDao;
 import io.ghostrooms.persistence.rooms.RoomDao;
 import io.ghostrooms.persistence.rooms.RoomRow;
 import io.ghostrooms.persistence.sessions.MembershipDao;
+import io.ghostrooms.persistence.sessions.SessionDao;
 import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.Timestamps;
 import io.ghostrooms.protocol.rest.CreateRoomRequest;
@@ -43,11 +44,14 @@ public final class RoomService {
     private final FileService files;
     private final RateLimiter createLimiter;
     private final RoomsChangedListener listener;
+    private final RoomPasswords passwords;
     /**
-     * Live rooms by token: every join looks its room up twice (REST and join_room), and a room's row
-     * never changes while it is live. Rooms are deleted only once expired, and a cached row found
-     * expired is read again, so expiry, deletion and a re-created DM room answer as without the
-     * cache. Misses are not cached (a room created by another instance is found at once).
+     * Live rooms by token: every join looks its room up twice (REST and join_room). A live room's
+     * row changes only by its owner's PATCH, which puts the new row here; a room deleted early (the
+     * owner's close, vanish) is dropped from here ({@link #forget}); otherwise rooms are deleted only
+     * once expired, and a cached row found expired is read again, so expiry, deletion and a
+     * re-created DM room answer as without the cache. Misses are not cached (a room created by
+     * another instance is found at once).
      */
     private final Cache<String, RoomRow> liveRooms = Caffeine.newBuilder()
             .maximumSize(10_000)
@@ -61,6 +65,13 @@ public final class RoomService {
 
     public RoomService(Database database, Config config, Tokens tokens, Clock clock, SessionService sessions,
                        FileService files, RateLimiter createLimiter, RoomsChangedListener listener) {
+        this(database, config, tokens, new RoomPasswords(), clock, sessions, files, createLimiter, listener);
+    }
+
+    public RoomService(Database database, Config config, Tokens tokens, RoomPasswords passwords, Clock clock,
+                       SessionService sessions, FileService files, RateLimiter createLimiter,
+                       RoomsChangedListener listener) {
+        this.passwords = passwords;
         this.files = files;
         this.database = database;
         this.config = config;
@@ -71,26 +82,48 @@ public final class RoomService {
         this.createLimiter = createLimiter;
     }
 
+    /**
+     * Creates a room and answers its owner token (room controls), which exists only in this answer:
+     * the room keeps its hash. A DM room is shared by its two members and made idempotently, so it
+     * takes neither a password nor vanishWhenEmpty, and only the creator whose call inserted it
+     * gets the owner token (a creator handed the existing room gets none).
+     */
     public CreatedRoom create(CreateRoomRequest request, String clientIp) {
         boolean dm = Boolean.TRUE.equals(request.isDM());
         String name = RoomRules.name(request.name());
         double ttlHours = RoomRules.ttlHours(request.ttlHours(), config.roomTtlHours());
+        String password = RoomPasswords.validate(request.password());
+        boolean vanish = Boolean.TRUE.equals(request.vanishWhenEmpty());
         if (dm) {
             name = RoomRules.dmName(name);
+            if (password != null || vanish) {
+                throw new GhostRoomsException(ErrorCode.INVALID_ROOM,
+                        "a DM room takes neither a password nor vanishWhenEmpty");
+            }
         }
         createLimiter.acquire(clientIp);
+        String ownerToken = tokens.newOwnerToken();
+        Controls controls = new Controls(Tokens.hash(ownerToken), password == null ? null : passwords.hash(password),
+                vanish);
         Instant now = clock.instant();
         Instant expiresAt = now.plusMillis(Math.max(1, Math.round(ttlHours * 3_600_000d)));
-        RoomRow room = dm ? createDm(name, now, expiresAt) : createRoom(name, Boolean.TRUE.equals(request.isPublic()), now, expiresAt);
+        RoomRow room = dm ? createDm(name, now, expiresAt, controls)
+                : createRoom(name, Boolean.TRUE.equals(request.isPublic()), now, expiresAt, tokens::newRoomToken, controls);
         liveRooms.put(room.token(), room); // its creator joins it next
         if (room.isPublic()) {
             listener.publicRoomsChanged();
         }
-        return new CreatedRoom(room.token(), room.name(), Timestamps.format(room.expiresAt()));
+        boolean ours = controls.ownerTokenHash().equals(room.ownerTokenHash());
+        return new CreatedRoom(room.token(), room.name(), Timestamps.format(room.expiresAt()), ours ? ownerToken : null);
     }
 
-    private RoomRow createRoom(String name, boolean isPublic, Instant now, Instant expiresAt) {
-        return createRoom(name, isPublic, now, expiresAt, tokens::newRoomToken);
+    /** What a new room is created with besides the seed's fields (hashes only, never the secrets). */
+    record Controls(String ownerTokenHash, String passwordHash, boolean vanishWhenEmpty) {
+        static final Controls NONE = new Controls(null, null, false);
+    }
+
+    RoomRow createRoom(String name, boolean isPublic, Instant now, Instant expiresAt, Supplier<String> newToken) {
+        return createRoom(name, isPublic, now, expiresAt, newToken, Controls.NONE);
     }
 
     /**
@@ -98,14 +131,17 @@ public final class RoomService {
      * DO NOTHING: no error, nothing in PostgreSQL's log) and another is drawn; 36^8 tokens make a
      * second draw rare and a fifth failure means the token source is broken, not unlucky.
      */
-    RoomRow createRoom(String name, boolean isPublic, Instant now, Instant expiresAt, Supplier<String> newToken) {
+    private RoomRow createRoom(String name, boolean isPublic, Instant now, Instant expiresAt, Supplier<String> newToken,
+                               Controls controls) {
         RoomDao rooms = database.dao(RoomDao.class);
         for (int attempt = 0; attempt < MAX_TOKEN_DRAWS; attempt++) {
             String token = newToken.get();
-            Optional<Long> id = rooms.insert(token, name, isPublic, false, config.roomMaxCapacity(), now, expiresAt);
+            Optional<Long> id = rooms.insertWithControls(token, name, isPublic, false, config.roomMaxCapacity(), now,
+                    expiresAt, controls.ownerTokenHash(), controls.passwordHash(), controls.vanishWhenEmpty());
             if (id.isPresent()) {
                 return new RoomRow(id.get(), token, name, isPublic, false, config.roomMaxCapacity(), now,
-                        expiresAt);
+                        expiresAt, controls.ownerTokenHash(), controls.passwordHash(), false,
+                        controls.vanishWhenEmpty());
             }
         }
         throw new IllegalStateException("no free room token in " + MAX_TOKEN_DRAWS + " draws");
@@ -119,7 +155,7 @@ public final class RoomService {
      * commit before it). Two creators replacing one expired room both delete it (the second deletes
      * nothing once the first committed) and both insert; one wins the same way.
      */
-    private RoomRow createDm(String name, Instant now, Instant expiresAt) {
+    private RoomRow createDm(String name, Instant now, Instant expiresAt, Controls controls) {
         String token = Tokens.dmRoomToken(name);
         for (int attempt = 0; attempt < MAX_TOKEN_DRAWS; attempt++) {
             List<String> replacedFiles = new ArrayList<>();
@@ -135,10 +171,11 @@ public final class RoomService {
                     replacedFiles.addAll(handle.attach(AttachmentDao.class).storedNamesInRoom(expiredId));
                     rooms.delete(expiredId);
                 }
-                Optional<Long> id = rooms.insert(token, name, false, true, DM_CAPACITY, now, expiresAt);
+                Optional<Long> id = rooms.insertWithControls(token, name, false, true, DM_CAPACITY, now, expiresAt,
+                        controls.ownerTokenHash(), null, false);
                 if (id.isPresent()) {
                     return Optional.of(new RoomRow(id.get(), token, name, false, true, DM_CAPACITY, now,
-                            expiresAt));
+                            expiresAt, controls.ownerTokenHash(), null, false, false));
                 }
                 // Another creator's room committed first: it is the room both asked for.
                 return rooms.findByToken(token).filter(winner -> !winner.expiredAt(now));
@@ -173,39 +210,72 @@ public final class RoomService {
     }
 
     public RoomInfo info(String token) {
-        RoomRow room = activeRoom(token);
-        int participants = database.dao(RoomDao.class).countSessions(room.id());
-        return new RoomInfo(room.token(), room.name(), room.isPublic(), Timestamps.format(room.expiresAt()),
-                participants, Timestamps.format(room.createdAt()));
+        return info(activeRoom(token));
     }
 
-    /** Throws unless a new member could join now. */
+    /** A room's info as GET /api/rooms/:token answers it (and the owner's PATCH). */
+    public RoomInfo info(RoomRow room) {
+        int participants = database.dao(RoomDao.class).countSessions(room.id());
+        return new RoomInfo(room.token(), room.name(), room.isPublic(), Timestamps.format(room.expiresAt()),
+                participants, Timestamps.format(room.createdAt()), RoomInfo.flag(room.hasPassword()),
+                RoomInfo.flag(room.locked()), RoomInfo.flag(room.vanishWhenEmpty()));
+    }
+
+    /** Throws unless a new member could join now (ROOM_LOCKED, ROOM_FULL). */
     public void validate(String token) {
         RoomRow room = activeRoom(token);
+        if (room.locked()) {
+            throw new GhostRoomsException(ErrorCode.ROOM_LOCKED);
+        }
         if (database.dao(RoomDao.class).countSessions(room.id()) >= room.capacity()) {
             throw new GhostRoomsException(ErrorCode.ROOM_FULL);
         }
     }
 
-    /** Creates a session in the room; capacity and nickname uniqueness hold under concurrent joins. */
+    /** A join without a password (rooms without one). */
     public JoinedRoom join(String roomToken, String rawNickname) {
+        return join(roomToken, rawNickname, null);
+    }
+
+    /**
+     * Creates a session in the room; capacity and nickname uniqueness hold under concurrent joins,
+     * and so does the owner's lock (checked again under the room's row lock). A room with a password
+     * needs it: none is PASSWORD_REQUIRED, another WRONG_PASSWORD (the caller has spent the client's
+     * lookup budget on the attempt already). The password is checked before the row lock is taken,
+     * so its slow hash never holds up other joins.
+     */
+    public JoinedRoom join(String roomToken, String rawNickname, String password) {
         String nickname = RoomRules.nickname(rawNickname);
         String key = RoomRules.nicknameKey(nickname);
         RoomRow found = activeRoom(roomToken);
+        if (found.locked()) {
+            throw new GhostRoomsException(ErrorCode.ROOM_LOCKED);
+        }
+        if (found.hasPassword()) {
+            if (password == null || password.isEmpty()) {
+                throw new GhostRoomsException(ErrorCode.PASSWORD_REQUIRED);
+            }
+            if (!RoomPasswords.verify(password, found.passwordHash())) {
+                throw new GhostRoomsException(ErrorCode.WRONG_PASSWORD);
+            }
+        }
         String sessionToken = tokens.newSessionToken();
-        long sessionId;
+        Joined joined;
         try {
-            sessionId = database.jdbi().inTransaction(handle -> {
+            joined = database.jdbi().inTransaction(handle -> {
                 MembershipDao members = new MembershipDao(handle);
                 RoomRow room = members.lockRoom(found.id()).orElseThrow(() -> new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND));
                 Instant now = clock.instant();
                 if (room.expiredAt(now)) {
                     throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
                 }
+                if (room.locked()) {
+                    throw new GhostRoomsException(ErrorCode.ROOM_LOCKED);
+                }
                 OptionalLong inserted = members.insertSessionIfRoom(Tokens.hash(sessionToken), room.id(), nickname, key,
                         now, room.capacity());
                 if (inserted.isPresent()) {
-                    return inserted.getAsLong();
+                    return new Joined(inserted.getAsLong(), room);
                 }
                 MembershipDao.Occupancy occupancy = members.occupancy(room.id(), key);
                 throw new GhostRoomsException(occupancy.nicknameTaken() ? ErrorCode.NICKNAME_IN_USE : ErrorCode.ROOM_FULL);
@@ -217,12 +287,81 @@ public final class RoomService {
             }
             throw e;
         }
-        sessions.created(sessionToken, new SessionContext(sessionId, nickname, found.id(), found.token(),
-                found.isPublic(), found.expiresAt()));
-        if (found.isPublic()) {
+        // The row read under the lock: its expiry is the current one even if the owner just changed it.
+        RoomRow room = joined.room();
+        sessions.created(sessionToken, new SessionContext(joined.sessionId(), nickname, room.id(), room.token(),
+                room.isPublic(), room.expiresAt(), room.vanishWhenEmpty()));
+        if (room.isPublic()) {
             listener.publicRoomsChanged();
         }
-        return new JoinedRoom(sessionToken, nickname, found.token());
+        return new JoinedRoom(sessionToken, nickname, room.token());
+    }
+
+    private record Joined(long sessionId, RoomRow room) {
+    }
+
+    // ---------------------------------------------------------------- room controls
+
+    /**
+     * The room by token whatever its state (ended but not yet deleted included), or empty: the
+     * owner's controls answer FORBIDDEN the same way for an unknown room and a wrong owner token.
+     */
+    public Optional<RoomRow> anyRoom(String token) {
+        if (!Tokens.isRoomTokenShaped(token)) {
+            return Optional.empty();
+        }
+        RoomRow cached = liveRooms.getIfPresent(token);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        return database.dao(RoomDao.class).findByToken(token);
+    }
+
+    /**
+     * The owner's PATCH: a new expiry and/or lock state, in one transaction, on a room that has not
+     * ended (ROOM_EXPIRED if it ended meanwhile, which the SQL tells without raising). Returns the
+     * room as stored; the live-room cache holds it from now on.
+     */
+    public RoomRow update(RoomRow room, Instant expiresAt, Boolean locked) {
+        Instant now = clock.instant();
+        Optional<RoomRow> updated = database.jdbi().inTransaction(handle -> {
+            RoomDao dao = handle.attach(RoomDao.class);
+            if (expiresAt != null && dao.setExpiry(room.id(), expiresAt, now) == 0) {
+                return Optional.<RoomRow>empty();
+            }
+            if (locked != null && dao.setLocked(room.id(), locked, now) == 0) {
+                return Optional.<RoomRow>empty();
+            }
+            return dao.findById(room.id());
+        });
+        RoomRow row = updated.orElseThrow(() -> new GhostRoomsException(ErrorCode.ROOM_EXPIRED));
+        liveRooms.put(row.token(), row);
+        return row;
+    }
+
+    /** The id of the session holding a nickname in the room (case-insensitively), if any. */
+    public Optional<Long> sessionIdOf(long roomId, String nickname) {
+        return database.dao(SessionDao.class).findIdByNicknameKey(roomId, RoomRules.nicknameKey(nickname));
+    }
+
+    /** The room's expiry as stored now; empty once it is deleted. */
+    public Optional<Instant> storedExpiry(long roomId) {
+        return database.dao(RoomDao.class).findById(roomId).map(RoomRow::expiresAt);
+    }
+
+    /** Whether a session of the room was active after {@code since} (a member elsewhere, or one just joined over REST). */
+    public boolean hasSessionActiveSince(long roomId, Instant since) {
+        return database.dao(SessionDao.class).anyActiveInRoomSince(roomId, since);
+    }
+
+    /** Live rooms that end when empty, at most {@code limit}. */
+    public List<RoomRow> vanishingRooms(int limit) {
+        return database.dao(RoomDao.class).findVanishWhenEmpty(clock.instant(), limit);
+    }
+
+    /** The room ended: its token is looked up in the database again (404 once its row is gone). */
+    public void forget(String token, long roomId) {
+        liveRooms.asMap().computeIfPresent(token, (t, cached) -> cached.id() == roomId ? null : cached);
     }
 
     /** Expired rooms, oldest expiry first, at most {@code limit}. */

@@ -58,12 +58,35 @@ public final class SessionService {
             throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
         }
         return new SessionContext(session.id(), session.nickname(), room.id(), room.token(), room.isPublic(),
-                room.expiresAt());
+                room.expiresAt(), room.vanishWhenEmpty());
     }
 
     /** Remembers a session just created (and committed) so that its first use costs no query. */
     public void created(String sessionToken, SessionContext session) {
         justCreated.put(Tokens.hash(sessionToken), session);
+    }
+
+    /**
+     * The owner set a new expiry: sessions created moments ago and not used yet carry the new one
+     * (they are few, at most 30 s old; this runs once per change, never per message).
+     */
+    public void roomExpiryChanged(long roomId, Instant expiresAt) {
+        justCreated.asMap().replaceAll((hash, s) -> s.roomId() == roomId ? s.withRoomExpiresAt(expiresAt) : s);
+    }
+
+    /** The room ended: a session created moments ago must not be answered from memory any more. */
+    public void forgetRoom(long roomId) {
+        justCreated.asMap().values().removeIf(s -> s.roomId() == roomId);
+    }
+
+    /**
+     * Ends a session the server removed (the owner's kick): as {@link #end}, and a use of its token
+     * that was not made yet is refused too, from memory as from the database.
+     */
+    public boolean endRemoved(long sessionId) {
+        justCreated.asMap().values().removeIf(s -> s.sessionId() == sessionId);
+        touched.remove(sessionId);
+        return database.jdbi().withHandle(handle -> new MembershipDao(handle).deleteSession(sessionId));
     }
 
     public void end(long sessionId) {

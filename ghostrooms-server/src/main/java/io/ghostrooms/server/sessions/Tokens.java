@@ -27,14 +27,49 @@ public final class Tokens {
         return randomString(SESSION_ALPHABET, 32);
     }
 
-    /** Only this hash of a session token is stored, so a database dump grants no access. */
+    /**
+     * A room's owner token (room controls): the session token's format and entropy (32 of 62
+     * characters, about 190 bits), so a fast hash is enough to store it; shown once, never logged.
+     */
+    public String newOwnerToken() {
+        return randomString(SESSION_ALPHABET, 32);
+    }
+
+    /** Only this hash of a session or owner token is stored, so a database dump grants no access. */
     public static String hash(String token) {
+        return HexFormat.of().formatHex(sha256(token));
+    }
+
+    private static byte[] sha256(String token) {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A stand-in hash compared against when there is none (unknown room, room without owner). */
+    private static final byte[] NO_HASH = new byte[32];
+
+    /**
+     * True when {@code presented} is the token whose {@link #hash} is {@code storedHash}. The
+     * presented token is hashed and the two digests compared in constant time (MessageDigest.isEqual),
+     * also when there is no stored hash (null: compared against a stand-in, then false), so the time
+     * taken tells neither how much of a token matched nor whether the room has an owner at all.
+     */
+    public static boolean matchesHash(String presented, String storedHash) {
+        byte[] expected = NO_HASH;
+        boolean stored = false;
+        if (storedHash != null && storedHash.length() == 64) {
+            try {
+                expected = HexFormat.of().parseHex(storedHash);
+                stored = true;
+            } catch (IllegalArgumentException e) {
+                expected = NO_HASH;
+            }
+        }
+        byte[] actual = sha256(presented == null ? "" : presented);
+        return MessageDigest.isEqual(actual, expected) && stored && presented != null;
     }
 
     public static boolean isRoomTokenShaped(String token) {

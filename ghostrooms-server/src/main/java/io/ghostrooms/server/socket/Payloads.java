@@ -1,5 +1,6 @@
 package io.ghostrooms.server.socket;
 
+import static io.ghostrooms.server.common.JsonFields.bool;
 import static io.ghostrooms.server.common.JsonFields.object;
 import static io.ghostrooms.server.common.JsonFields.text;
 
@@ -8,6 +9,7 @@ import io.ghostrooms.protocol.ErrorCode;
 import io.ghostrooms.protocol.socket.AttachmentDto;
 import io.ghostrooms.protocol.socket.JoinRoomPayload;
 import io.ghostrooms.protocol.socket.SendMessagePayload;
+import io.ghostrooms.protocol.socket.TypingPayload;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.files.Attachments;
 import java.util.ArrayList;
@@ -63,6 +65,16 @@ final class Payloads {
             return id.asText();
         }
         return text(o, "messageId", ErrorCode.MESSAGE_NOT_FOUND);
+    }
+
+    /** typing {isTyping}: a boolean, nothing else (INVALID_PAYLOAD, also when it is missing). */
+    static TypingPayload typing(JsonNode data) {
+        JsonNode o = object(data, ErrorCode.INVALID_PAYLOAD);
+        Boolean isTyping = bool(o, "isTyping", ErrorCode.INVALID_PAYLOAD);
+        if (isTyping == null) {
+            throw new GhostRoomsException(ErrorCode.INVALID_PAYLOAD, "isTyping must be true or false");
+        }
+        return new TypingPayload(isTyping);
     }
 
     static String username(JsonNode data) {

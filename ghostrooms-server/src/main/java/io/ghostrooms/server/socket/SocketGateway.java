@@ -81,6 +81,7 @@ public final class SocketGateway implements SocketListener {
                 Events.SEND_MESSAGE, this::sendMessage,
                 Events.DELETE_MESSAGE, (state, data, ack) -> deleteMessage(state, data),
                 Events.LEAVE_ROOM, (state, data, ack) -> membership.leave(state, true),
+                Events.TYPING, (state, data, ack) -> typing(state, data),
                 Events.HEARTBEAT, (state, data, ack) -> {
                     membership.heartbeat(state);
                     return DONE;
@@ -178,6 +179,15 @@ public final class SocketGateway implements SocketListener {
         });
         // The next event may start now: the writer queue keeps this socket's messages in order,
         // and a leave waits for them to be stored.
+        return DONE;
+    }
+
+    /** Not in a room is NOT_IN_ROOM whatever the payload (as send_message); then the payload's shape. */
+    private CompletionStage<?> typing(SocketState state, JsonNode data) {
+        if (state.session() == null) {
+            throw new GhostRoomsException(ErrorCode.NOT_IN_ROOM);
+        }
+        membership.typing(state, Payloads.typing(data).isTyping());
         return DONE;
     }
 

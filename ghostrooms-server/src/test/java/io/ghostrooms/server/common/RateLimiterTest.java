@@ -2,7 +2,9 @@ package io.ghostrooms.server.common;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ghostrooms.protocol.ErrorCode;
 import java.time.Duration;
@@ -47,5 +49,18 @@ class RateLimiterTest {
             limiter.acquire("a");
         }
         assertDoesNotThrow(() -> limiter.acquire("b"));
+    }
+
+    @Test
+    void tryAcquireAnswersFalseOverTheLimitWithoutThrowingUntilTheWindowEnds() {
+        long[] now = {1_000};
+        RateLimiter limiter = new RateLimiter(2, java.time.Duration.ofSeconds(1), () -> now[0]);
+        assertTrue(limiter.tryAcquire("socket"));
+        assertTrue(limiter.tryAcquire("socket"));
+        assertFalse(limiter.tryAcquire("socket"));
+        assertFalse(limiter.tryAcquire("socket"));
+        assertTrue(limiter.tryAcquire("other"), "per key");
+        now[0] += 1_000;
+        assertTrue(limiter.tryAcquire("socket"));
     }
 }
