@@ -25,6 +25,7 @@ const SERVED = [
   ["get", "/health"], ["get", "/api/health"], ["get", "/api/openapi.json"],
   ["post", "/api/rooms"], ["get", "/api/rooms/public"], ["get", "/api/rooms/{token}"],
   ["get", "/api/rooms/{token}/validate"], ["post", "/api/rooms/{token}/join"], ["get", "/api/messages/{roomToken}"],
+  ["patch", "/api/rooms/{token}"], ["delete", "/api/rooms/{token}"], ["post", "/api/rooms/{token}/kick"],
   ["post", "/api/files/upload"], ["get", "/api/files/{fileName}"], ["get", "/api/files/message/{messageId}"],
 ];
 /** Routes described in PROTOCOL.md "Operations" that another branch adds; exercised once served. */
@@ -162,6 +163,120 @@ describe("every operation answers as documented", () => {
     assert.equal((await api(server, "POST", `/api/rooms/${dm}/join`, { nickname: "cy" })).json.error.code, "ROOM_FULL");
   });
 
+  test("POST /api/rooms with room controls: 201 with ownerToken (none for an existing DM room), 400; GET shows the flags", async () => {
+    const created = await api(server, "POST", "/api/rooms", { name: "Den", password: "open sesame", vanishWhenEmpty: true });
+    assert.equal(created.status, 201);
+    assert.match(created.json.data.ownerToken, /^[A-Za-z0-9]{32}$/);
+    const info = (await api(server, "GET", `/api/rooms/${created.json.data.token}`)).json.data;
+    assert.equal(info.hasPassword, true);
+    assert.equal(info.vanishWhenEmpty, true);
+    assert.equal(info.locked, undefined);
+    const dm = { name: `dmctl${Date.now().toString(36)}`, isDM: true };
+    assert.ok((await api(server, "POST", "/api/rooms", dm)).json.data.ownerToken);
+    const again = await api(server, "POST", "/api/rooms", dm);
+    assert.equal(again.status, 201);
+    assert.equal(again.json.data.ownerToken, undefined, "only the creator whose call made the DM room gets it");
+    for (const body of [{ password: "abc" }, { password: 1234 }, { vanishWhenEmpty: "yes" }, { ...dm, vanishWhenEmpty: true }]) {
+      assert.equal((await api(server, "POST", "/api/rooms", body)).json.error.code, "INVALID_ROOM", JSON.stringify(body));
+    }
+  });
+
+  test("POST /api/rooms/{token}/join of a password room: 201, 401 PASSWORD_REQUIRED, 403 WRONG_PASSWORD, 400 INVALID_REQUEST", async () => {
+    const token = await createRoom(server, { password: "open sesame" });
+    const join = (body) => api(server, "POST", `/api/rooms/${token}/join`, body);
+    assert.equal((await join({ nickname: "ann" })).json.error.code, "PASSWORD_REQUIRED");
+    assert.equal((await join({ nickname: "ann", password: "" })).status, 401);
+    assert.equal((await join({ nickname: "ann", password: "open sesamE" })).json.error.code, "WRONG_PASSWORD");
+    assert.equal((await join({ nickname: "ann", password: 1234 })).json.error.code, "INVALID_REQUEST");
+    assert.equal((await join({ nickname: "ann", password: "open sesame" })).status, 201);
+  });
+
+  test("PATCH /api/rooms/{token}: 200 (ttlHours, locked), 400, 403, 413; a locked room's validate and join: 403 ROOM_LOCKED", async () => {
+    const { data: room } = (await api(server, "POST", "/api/rooms", { name: "ctl" })).json;
+    const path = `/api/rooms/${room.token}`;
+    const owner = { Authorization: `Bearer ${room.ownerToken}` };
+    await joinRest(server, room.token, "alice");
+    const extended = await api(server, "PATCH", path, { ttlHours: 2 }, owner);
+    assert.equal(extended.status, 200);
+    assert.equal(extended.json.data.participantCount, 1);
+    assert.equal(extended.json.data.locked, undefined);
+    const locked = await api(server, "PATCH", path, { locked: true, ttlHours: null }, owner);
+    assert.equal(locked.json.data.locked, true);
+    assert.equal((await api(server, "GET", `${path}/validate`)).json.error.code, "ROOM_LOCKED");
+    assert.equal((await api(server, "POST", `${path}/join`, { nickname: "bob" })).json.error.code, "ROOM_LOCKED");
+    assert.equal((await api(server, "PATCH", path, { locked: false }, owner)).json.data.locked, undefined);
+    for (const body of [{}, { ttlHours: 0 }, { ttlHours: 169 }, { locked: "yes" }]) {
+      assert.equal((await api(server, "PATCH", path, body, owner)).json.error.code, "INVALID_ROOM", JSON.stringify(body));
+    }
+    const notJson = await checkedFetch(server, path, { method: "PATCH", headers: owner, body: "{nope" });
+    assert.equal(notJson.json.error.code, "INVALID_ROOM");
+    for (const headers of [{}, { Authorization: "Bearer wrong" }, { Authorization: `Bearer ${"A".repeat(32)}` }]) {
+      assert.equal((await api(server, "PATCH", path, { locked: true }, headers)).status, 403);
+    }
+    assert.equal((await api(server, "PATCH", "/api/rooms/ghost-zzzzzzzz", { locked: true }, owner)).status, 403, "an unknown room");
+    assert.equal((await api(server, "PATCH", "/api/rooms/not-a-room", { locked: true }, owner)).status, 403, "a token of any shape");
+    assert.equal((await api(server, "PATCH", path, { locked: true }, { ...owner, Origin: FOREIGN })).status, 403);
+    assert.equal((await api(server, "PATCH", path, { name: "n".repeat(100_000) }, owner)).status, 413);
+  });
+
+  test("POST /api/rooms/{token}/kick: 200, 400 MISSING_NICKNAME/INVALID_NICKNAME, 403, 404 NOT_FOUND, 413", async () => {
+    const { data: room } = (await api(server, "POST", "/api/rooms", {})).json;
+    const path = `/api/rooms/${room.token}/kick`;
+    const owner = { Authorization: `Bearer ${room.ownerToken}` };
+    await joinRest(server, room.token, "alice");
+    assert.equal((await api(server, "POST", path, { nickname: "bob" }, { Authorization: "Bearer nope" })).status, 403);
+    assert.equal((await api(server, "POST", path, { nickname: "bob" })).status, 403);
+    assert.equal((await api(server, "POST", "/api/rooms/ghost-zzzzzzzz/kick", { nickname: "bob" }, owner)).status, 403);
+    assert.equal((await api(server, "POST", path, {}, owner)).json.error.code, "MISSING_NICKNAME");
+    assert.equal((await api(server, "POST", path, { nickname: "bang!" }, owner)).json.error.code, "INVALID_NICKNAME");
+    assert.equal((await api(server, "POST", path, { nickname: "nobody" }, owner)).json.error.code, "NOT_FOUND");
+    const kicked = await api(server, "POST", path, { nickname: "ALICE" }, owner);
+    assert.deepEqual(kicked.json, { success: true, message: "Member removed" });
+    assert.equal((await api(server, "POST", path, { nickname: "alice" }, owner)).status, 404, "already removed");
+    assert.equal((await api(server, "POST", path, { nickname: "n".repeat(100_000) }, owner)).status, 413);
+  });
+
+  test("DELETE /api/rooms/{token}: 200, then 403 (the room is gone), 403 wrong owner, 400 Malformed URL, 413", async () => {
+    const { data: room } = (await api(server, "POST", "/api/rooms", {})).json;
+    const path = `/api/rooms/${room.token}`;
+    const owner = { Authorization: `Bearer ${room.ownerToken}` };
+    const refused = await api(server, "DELETE", path, undefined, { Authorization: "Bearer wrong" });
+    assert.deepEqual(refused.json, { success: false, error: { message: "Only the room's owner may do this", code: "FORBIDDEN" } });
+    assert.equal((await api(server, "DELETE", path, { pad: "n".repeat(100_000) }, owner)).status, 413);
+    assert.equal((await api(server, "GET", path)).status, 200, "a refused close changed nothing");
+    const closed = await api(server, "DELETE", path, undefined, owner);
+    assert.deepEqual(closed.json, { success: true, message: "Room closed" });
+    assert.equal((await api(server, "GET", path)).status, 404);
+    assert.equal((await api(server, "DELETE", path, undefined, owner)).text, refused.text, "a closed room: the one refusal");
+    assert.equal((await api(server, "DELETE", "/api/rooms/%zz", undefined, owner)).status, 400);
+  });
+
+  test("the owner's controls past the lookup budget: 429 with retryAfter", async () => {
+    // tight allows 1 lookup a minute: the first refusal spends it (if an earlier test did not).
+    await api(tight, "DELETE", "/api/rooms/ghost-zzzzzzzz");
+    for (const [method, path, body] of [["DELETE", "", undefined], ["PATCH", "", { locked: true }], ["POST", "/kick", { nickname: "eve" }]]) {
+      const limited = await api(tight, method, `/api/rooms/ghost-zzzzzzzz${path}`, body, { Authorization: "Bearer wrong" });
+      assert.equal(limited.status, 429, `${method} ${path}`);
+      assert.ok(limited.json.error.retryAfter >= 1);
+    }
+  });
+
+  test("PATCH and kick of a room that ended but is not yet deleted: 410", async () => {
+    // The room is deleted at its end (a timer the 10 s poll sets): retried when that came first.
+    let patched;
+    let kicked;
+    for (let attempt = 0; attempt < 4 && !(patched === 410 && kicked === 410); attempt++) {
+      const { data: room } = (await api(server, "POST", "/api/rooms", { ttlHours: 0.0001 })).json; // 0.36 s
+      const owner = { Authorization: `Bearer ${room.ownerToken}` };
+      await sleep(Date.parse(room.expiresAt) + 60 - Date.now());
+      kicked = (await api(server, "POST", `/api/rooms/${room.token}/kick`, { nickname: "alice" }, owner)).status;
+      patched = (await api(server, "PATCH", `/api/rooms/${room.token}`, { ttlHours: 1 }, owner)).status;
+      assert.ok([403, 410].includes(kicked) && [403, 410].includes(patched), `${kicked} ${patched}`);
+    }
+    assert.equal(patched, 410);
+    assert.equal(kicked, 410);
+  });
+
   test("GET /api/rooms/{token} of an ended room: 410 or 404", async () => {
     const token = await createRoom(server, { ttlHours: 0.0002 }); // 0.72 s
     await sleep(900);
@@ -251,13 +366,22 @@ describe("every operation answers as documented", () => {
       assert.equal(res.status, 404, path);
       assert.equal(res.json.error.code, "NOT_FOUND");
     }
-    for (const [method, path] of [["GET", "/api/rooms"], ["DELETE", "/api/rooms/public"], ["GET", "/api/files/upload"], ["POST", "/health"]]) {
+    for (const [method, path] of [["GET", "/api/rooms"], ["DELETE", "/api/rooms/public"], ["PATCH", "/api/rooms/public"],
+      ["PUT", "/api/rooms/ghost-zzzzzzzz"], ["GET", "/api/rooms/ghost-zzzzzzzz/kick"], ["GET", "/api/files/upload"], ["POST", "/health"]]) {
       assert.equal((await api(server, method, path)).status, 405, `${method} ${path}`);
     }
     const preflight = await checkedFetch(server, "/api/rooms", {
       method: "OPTIONS", headers: { origin: ALLOWED, "access-control-request-method": "POST" },
     });
     assert.equal(preflight.status, 204);
+    const patchPreflight = await checkedFetch(server, "/api/rooms/ghost-zzzzzzzz", {
+      method: "OPTIONS", headers: { origin: ALLOWED, "access-control-request-method": "PATCH" },
+    });
+    assert.equal(patchPreflight.status, 204);
+    assert.equal(patchPreflight.headers.get("access-control-allow-methods"),
+      (await openapiOf(server)).doc.components.responses.Preflight.headers["Access-Control-Allow-Methods"].schema.const,
+      "the methods the document says");
+    assert.ok(patchPreflight.headers.get("access-control-allow-methods").split(", ").includes("PATCH"));
     const refused = await checkedFetch(server, "/api/rooms", { method: "OPTIONS", headers: { origin: FOREIGN, "access-control-request-method": "POST" } });
     assert.equal(refused.status, 403);
   });
@@ -284,7 +408,13 @@ describe("every operation answers as documented", () => {
       "GET /api/rooms/{token} 404", "GET /api/rooms/{token} 400", "GET /api/rooms/{token} 429",
       "GET /api/rooms/{token}/validate 403", "GET /api/rooms/{token}/validate 404", "GET /api/rooms/{token}/validate 429",
       "POST /api/rooms/{token}/join 400", "POST /api/rooms/{token}/join 403", "POST /api/rooms/{token}/join 404",
-      "POST /api/rooms/{token}/join 409", "POST /api/rooms/{token}/join 429",
+      "POST /api/rooms/{token}/join 409", "POST /api/rooms/{token}/join 429", "POST /api/rooms/{token}/join 401",
+      "PATCH /api/rooms/{token} 400", "PATCH /api/rooms/{token} 403", "PATCH /api/rooms/{token} 410",
+      "PATCH /api/rooms/{token} 413", "PATCH /api/rooms/{token} 429",
+      "DELETE /api/rooms/{token} 400", "DELETE /api/rooms/{token} 403", "DELETE /api/rooms/{token} 413",
+      "DELETE /api/rooms/{token} 429",
+      "POST /api/rooms/{token}/kick 400", "POST /api/rooms/{token}/kick 403", "POST /api/rooms/{token}/kick 404",
+      "POST /api/rooms/{token}/kick 410", "POST /api/rooms/{token}/kick 413", "POST /api/rooms/{token}/kick 429",
       "GET /api/messages/{roomToken} 400", "GET /api/messages/{roomToken} 401", "GET /api/messages/{roomToken} 403",
       "POST /api/files/upload 400", "POST /api/files/upload 413", "POST /api/files/upload 429",
       "GET /api/files/{fileName} 404", "GET /api/files/message/{messageId} 404", "GET /health 403", "HEAD /health 200",
@@ -308,6 +438,11 @@ describe("checkResponse refuses what the document does not allow", () => {
   test("accepts the shapes the server sends (the refusals below are of one change each)", () => {
     checker.check("GET", "/api/rooms/ghost-abc12345", 200, JSON_TYPE, { success: true, data: room });
     checker.check("GET", "/api/rooms/ghost-abc12345", 200, JSON_TYPE, { success: true, data: { ...room, name: undefined } });
+    checker.check("GET", "/api/rooms/ghost-abc12345", 200, JSON_TYPE,
+      { success: true, data: { ...room, hasPassword: true, locked: true, vanishWhenEmpty: true } });
+    checker.check("PATCH", "/api/rooms/ghost-abc12345", 200, JSON_TYPE, { success: true, data: { ...room, locked: true } });
+    checker.check("POST", "/api/rooms", 201, JSON_TYPE,
+      { success: true, data: { token: room.token, expiresAt: room.expiresAt, ownerToken: "A".repeat(32) } });
     checker.check("GET", "/api/messages/ghost-abc12345", 200, JSON_TYPE, { success: true, data: [message] });
     checker.check("GET", "/api/rooms/ghost-abc12345", 429, JSON_TYPE,
       { success: false, error: { message: "Too many requests, slow down", code: "RATE_LIMIT_EXCEEDED", retryAfter: 3 } });
@@ -323,6 +458,10 @@ describe("checkResponse refuses what the document does not allow", () => {
     refuses(["GET", "/api/rooms/ghost-abc12345", 200, JSON_TYPE, { success: true, data: { ...room, expiresAt: "2026-11-25T10:00:00Z" } }], /must match pattern/);
     refuses(["GET", "/api/messages/ghost-abc12345", 200, JSON_TYPE, { success: true, data: [{ ...message, attachments: undefined }] }], /attachments/);
     refuses(["GET", "/api/rooms/ghost-abc12345/validate", 200, JSON_TYPE, { success: true, message: "Room is valid", data: null }], /additional properties/);
+    refuses(["GET", "/api/rooms/ghost-abc12345", 200, JSON_TYPE, { success: true, data: { ...room, locked: false } }], /must be equal to constant/);
+    refuses(["POST", "/api/rooms", 201, JSON_TYPE, { success: true, data: { token: room.token, expiresAt: room.expiresAt, ownerToken: "short" } }], /must match pattern/);
+    refuses(["DELETE", "/api/rooms/ghost-abc12345", 200, JSON_TYPE, { success: true, message: "Member removed" }], /must be equal to constant/);
+    refuses(["POST", "/api/rooms/ghost-abc12345/kick", 404, JSON_TYPE, { success: false, error: { message: "Room not found", code: "ROOM_NOT_FOUND" } }], /must be equal to constant/);
   });
 
   test("an undocumented status, content type or error code, a 429 without retryAfter, a body that is not JSON", () => {
@@ -362,6 +501,7 @@ describe("checkResponse refuses what the document does not allow", () => {
 
   test("concrete paths find their templates; literal segments win", () => {
     assert.equal(checker.templateOf("/api/rooms/ghost-abc12345/join"), "/api/rooms/{token}/join");
+    assert.equal(checker.templateOf("/api/rooms/ghost-abc12345/kick"), "/api/rooms/{token}/kick");
     assert.equal(checker.templateOf("/api/rooms/public?x=1"), "/api/rooms/public");
     assert.equal(checker.templateOf("/api/files/upload"), "/api/files/upload");
     assert.equal(checker.templateOf("/api/files/abc.png"), "/api/files/{fileName}");
