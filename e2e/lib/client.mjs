@@ -45,8 +45,12 @@ export function connect(server, transport) {
   });
 }
 
-/** Resolves with the first payload of `event` (already received or future) matching the predicate. */
-export function waitFor(socket, event, predicate = () => true, timeoutMs = 5000) {
+/**
+ * Resolves with the first payload of `event` (already received or future) matching the predicate.
+ * The timeout only bounds a failing wait: generous, because a fresh-clone CI run with both cores
+ * busy once took over 5 s to deliver a room_joined that normally takes milliseconds.
+ */
+export function waitFor(socket, event, predicate = () => true, timeoutMs = 15_000) {
   const seen = socket.events.find((e) => e.event === event && predicate(e.args[0]));
   if (seen) {
     socket.events.splice(socket.events.indexOf(seen), 1);
@@ -77,7 +81,7 @@ export async function expectNone(socket, event, ms = 600) {
   if (got.length) throw new Error(`unexpected '${event}': ${JSON.stringify(got[0].args[0])}`);
 }
 
-export function emitAck(socket, event, payload, timeoutMs = 5000) {
+export function emitAck(socket, event, payload, timeoutMs = 15_000) {
   return socket.timeout(timeoutMs).emitWithAck(event, payload);
 }
 

@@ -242,12 +242,12 @@ for (const transport of ["websocket", "polling", "upgrade"]) {
       const count = (p) => p.rooms.find((r) => r.token === token)?.participantCount;
       const [a] = await joinAll(server, transport, token, ["alice"]);
       open.push(a);
-      await waitFor(watcher, "public_rooms_update", (p) => count(p) === 1, 4000);
+      await waitFor(watcher, "public_rooms_update", (p) => count(p) === 1, 10_000);
       const [b] = await joinAll(server, transport, token, ["bob"]);
       open.push(b);
-      await waitFor(watcher, "public_rooms_update", (p) => count(p) === 2, 4000);
+      await waitFor(watcher, "public_rooms_update", (p) => count(p) === 2, 10_000);
       b.emit("leave_room");
-      await waitFor(watcher, "public_rooms_update", (p) => count(p) === 1, 4000);
+      await waitFor(watcher, "public_rooms_update", (p) => count(p) === 1, 10_000);
       const rest = await api(server, "GET", `/api/rooms/${token}`);
       assert.equal(rest.json.data.participantCount, 1);
       assert.equal(rest.json.data.isPublic, true);
@@ -259,9 +259,9 @@ for (const transport of ["websocket", "polling", "upgrade"]) {
       const name = "Gone" + Math.floor(Math.random() * 1e6);
       a.emit("set_username", { username: name });
       await waitFor(a, "username_set");
-      await waitFor(b, "active_users", (p) => p.users.includes(name), 4000);
+      await waitFor(b, "active_users", (p) => p.users.includes(name), 10_000);
       a.close();
-      await waitFor(b, "active_users", (p) => !p.users.includes(name), 4000);
+      await waitFor(b, "active_users", (p) => !p.users.includes(name), 10_000);
       b.emit("set_username", { username: name.toUpperCase() });
       assert.deepEqual(await waitFor(b, "username_set"), { username: name.toUpperCase() });
     });
