@@ -74,6 +74,17 @@ export function waitFor(socket, event, predicate = () => true, timeoutMs = 15_00
   });
 }
 
+/** Resolves once fn() is truthy; fails after timeoutMs. Waits for a state, never for a time. */
+export async function eventually(fn, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Asserts no `event` arrives within ms. */
 export async function expectNone(socket, event, ms = 600) {
   await new Promise((r) => setTimeout(r, ms));

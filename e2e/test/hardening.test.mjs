@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GENEROUS, startServer } from "../lib/server.mjs";
 import {
-  api, connect, createRoom, emitAck, expectNone, joinAll, joinRest, PNG, upload, waitFor,
+  api, connect, createRoom, emitAck, eventually, expectNone, joinAll, joinRest, PNG, upload, waitFor,
 } from "../lib/client.mjs";
 import { checkResponse } from "../lib/openapi.mjs";
 import { pollingSession, rawSocket, sleep } from "../lib/raw.mjs";
@@ -37,16 +37,6 @@ async function room(srv, transport, nicknames, body = {}) {
 const history = async (srv, token, sessionToken, query = "") =>
   api(srv, "GET", `/api/messages/${token}${query}`, undefined, { Authorization: `Bearer ${sessionToken}` });
 
-/** Resolves once fn() is truthy; fails after timeoutMs. Waits for a state, never for a time. */
-async function eventually(fn, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await sleep(200);
-  }
-}
 
 // ---- 2. Text that is not valid Unicode ------------------------------------------------------
 

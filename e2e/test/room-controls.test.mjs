@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { GENEROUS, startServer } from "../lib/server.mjs";
 import {
-  api, connect, emitAck, expectNone, joinAll, joinRest, PNG, upload, waitFor,
+  api, connect, emitAck, eventually, expectNone, joinAll, joinRest, PNG, upload, waitFor,
 } from "../lib/client.mjs";
 import { sleep } from "../lib/raw.mjs";
 
@@ -59,16 +59,6 @@ async function socketOf(transport) {
 const local = (url) => url.replace(/^http:\/\/localhost:\d+/, server.url);
 const storedPath = (url) => join(server.uploadDir, url.split("/").pop());
 
-/** Resolves once fn() is truthy; fails after timeoutMs. */
-async function eventually(fn, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await sleep(250);
-  }
-}
 
 async function expectSocketError(socket, code, emit) {
   emit();
