@@ -35,9 +35,16 @@ public final class RoomCloser {
     private final GlobalBroadcasts globals;
     private final SessionService sessions;
     private final Clock clock;
+    private final RoomEndListener ended;
 
     public RoomCloser(Presence presence, RoomService rooms, SessionService sessions, MessageService messages,
                       FileService files, RoomBus bus, GlobalBroadcasts globals, Clock clock) {
+        this(presence, rooms, sessions, messages, files, bus, globals, clock, RoomEndListener.NONE);
+    }
+
+    public RoomCloser(Presence presence, RoomService rooms, SessionService sessions, MessageService messages,
+                      FileService files, RoomBus bus, GlobalBroadcasts globals, Clock clock, RoomEndListener ended) {
+        this.ended = ended;
         this.presence = presence;
         this.sessions = sessions;
         this.rooms = rooms;
@@ -66,6 +73,7 @@ public final class RoomCloser {
         } catch (RuntimeException e) {
             log.warn("room purge deferred to cleanup ({})", Failures.describe(e));
         }
+        tellEnded(roomId, token);
         globals.activeUsersChanged();
         globals.publicRoomsChanged();
     }
@@ -92,7 +100,11 @@ public final class RoomCloser {
         messages.forgetRoom(roomId);
         sessions.forgetRoom(roomId);
         rooms.forget(token, roomId);
-        files.deleteStoredNow(rooms.purge(roomId));
+        try {
+            files.deleteStoredNow(rooms.purge(roomId));
+        } finally {
+            tellEnded(roomId, token);
+        }
         globals.activeUsersChanged();
         globals.publicRoomsChanged();
     }
@@ -113,6 +125,14 @@ public final class RoomCloser {
             close(token, roomId, "closed");
         }
         return true;
+    }
+
+    private void tellEnded(long roomId, String token) {
+        try {
+            ended.roomEnded(roomId, token);
+        } catch (RuntimeException e) {
+            log.warn("room end listener failed ({})", Failures.describe(e));
+        }
     }
 
     /** room_ttl_warning to every occupied room that ends within five minutes (the minute tick). */
