@@ -15,12 +15,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const WAIT = 15_000;
 
 let server; // ROOM_TTL_HOURS default (24)
-let brief; // legacy rooms end 18 s after they are made
+let brief; // legacy rooms end 28.8 s after they are made
 const open = [];
 before(async () => {
   [server, brief] = await Promise.all([
     startServer(GENEROUS),
-    startServer({ ...GENEROUS, ROOM_TTL_HOURS: "0.005" }),
+    startServer({ ...GENEROUS, ROOM_TTL_HOURS: "0.008" }),
   ]);
 });
 after(async () => {
@@ -370,7 +370,7 @@ describe("expiry", () => {
     await waitFor(bob, "newMessage", (m) => m.content === "gone soon", WAIT);
     assert.equal((await api(brief, "GET", `/api/rooms/${room.id}`)).status, 200);
 
-    // 18 s of TTL, then within a minute it is gone: wait for that state, bounded.
+    // 28.8 s of TTL, then within a minute it is gone: wait for that state, bounded.
     const deadline = Date.now() + 90_000;
     let res;
     for (;;) {

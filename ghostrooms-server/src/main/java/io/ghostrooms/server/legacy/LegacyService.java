@@ -17,6 +17,7 @@ import io.ghostrooms.protocol.legacy.LegacyRoomUser;
 import io.ghostrooms.protocol.legacy.LegacyUser;
 import io.ghostrooms.protocol.socket.MessageDto;
 import io.ghostrooms.server.bus.RoomBus;
+import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.RateLimiter;
 import io.ghostrooms.server.config.Config;
@@ -39,6 +40,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rules of the legacy ChatBackEnd API (PROTOCOL "Legacy events"). Its rooms are ordinary rooms
@@ -50,6 +53,7 @@ import java.util.stream.Collectors;
  * are refused, so one client cannot speak as another while both are connected.
  */
 public final class LegacyService {
+    private static final Logger log = LoggerFactory.getLogger(LegacyService.class);
     public static final int HISTORY_ON_JOIN = 50;
     public static final int HISTORY_ON_GET = 100;
     public static final int MAX_LISTED_ROOMS = 100;
@@ -298,7 +302,13 @@ public final class LegacyService {
         }
         members.underUserLock(user.id(), () -> {
             members.unbind(user.id(), client);
-            return members.deleteIfUnused(user.id());
+            try {
+                return members.deleteIfUnused(user.id());
+            } catch (RuntimeException e) {
+                // The next room end, or the next start, deletes it: it is in no room and unbound.
+                log.warn("legacy user deletion deferred ({})", Failures.describe(e));
+                return false;
+            }
         });
     }
 

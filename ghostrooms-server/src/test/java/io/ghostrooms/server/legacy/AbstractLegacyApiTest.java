@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractLegacyApiTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration WAIT = Duration.ofSeconds(15);
+    static final Duration WAIT = Duration.ofSeconds(30);
 
     TestServer server;
     Database db;
@@ -282,7 +282,7 @@ abstract class AbstractLegacyApiTest {
     @Test
     void anExpiredLegacyRoomIsDeletedWithItsMembershipsMessagesAndUsers() throws Exception {
         Map<String, String> env = generous(databaseEnv());
-        env.put("ROOM_TTL_HOURS", "0.001"); // 3.6 s
+        env.put("ROOM_TTL_HOURS", "0.002"); // 7.2 s
         TestServer shortLived = new TestServer(env);
         others.add(shortLived);
         Database shortDb = shortLived.server().database();
