@@ -1238,7 +1238,7 @@ abstract class AbstractDaoTest {
         }
         assertEquals(1, legacy().addMember(UUID.randomUUID().toString(), room, "a", NOW, 2));
         assertEquals(0, legacy().addMember(UUID.randomUUID().toString(), room, "a", NOW, 2), "a member already");
-        assertEquals(1, legacy().addMember(UUID.randomUUID().toString(), room, "b", NOW, 2));
+        assertEquals(1, legacy().addMember(UUID.randomUUID().toString(), room, "b", NOW.plusMillis(1), 2));
         assertEquals(0, legacy().addMember(UUID.randomUUID().toString(), room, "c", NOW, 2), "full");
         assertEquals(0, legacy().addMember(UUID.randomUUID().toString(), room, "ghost", NOW, 2), "no such user");
         assertEquals(2, legacy().countMembers(room));
@@ -1251,7 +1251,7 @@ abstract class AbstractDaoTest {
         assertEquals(0, legacy().addMember(UUID.randomUUID().toString(), tokenRoom, "c", NOW, 50), "token room");
 
         List<LegacyMemberRow> members = legacy().members(List.of(room));
-        assertEquals(List.of("a", "b"), members.stream().map(LegacyMemberRow::userId).toList());
+        assertEquals(List.of("a", "b"), members.stream().map(LegacyMemberRow::userId).toList(), "oldest membership first");
         assertEquals("aname", members.get(0).username());
         assertEquals(room, members.get(0).roomId());
         assertEquals(List.of(), legacy().members(List.of()), "an empty id list selects nothing");
