@@ -399,3 +399,18 @@ describe("expiry", () => {
     assert.deepEqual(next.messages, []);
   });
 });
+
+describe("what the servers wrote", () => {
+  test("no stack trace, no ERROR line, no message content or username in the servers' output", () => {
+    for (const srv of [server, brief]) {
+      const output = srv.output();
+      assert.ok(output.includes("GhostRooms listening on"), "this is the server's output");
+      assert.ok(!/\n\s+at [\w.$]+\(/.test(output), `a stack trace:\n${output.slice(0, 2000)}`);
+      assert.ok(!/\bERROR\b/.test(output), `an ERROR line:\n${output.slice(0, 2000)}`);
+      for (const secret of ["hello <b>bob</b>", "hi alice", "bye bob", "gone soon", "legacy only", "let me in",
+        "spoofed", "Mallory", "Stranger"]) {
+        assert.ok(!output.includes(secret), `the output holds '${secret}'`);
+      }
+    }
+  });
+});
