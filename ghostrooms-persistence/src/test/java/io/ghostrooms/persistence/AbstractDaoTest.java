@@ -1267,14 +1267,17 @@ abstract class AbstractDaoTest {
         legacy().insertUser("a", "Ann", NOW);
         legacy().insertUser("b", "Bob", NOW);
         legacy().addMember(UUID.randomUUID().toString(), room, "a", NOW, 50);
-        assertEquals(List.of("b"), legacy().usersInNoRoom(10));
+        assertEquals(List.of("b"), legacy().usersInNoRoom(NOW.plusSeconds(1), 10));
+        assertEquals(List.of(), legacy().usersInNoRoom(NOW, 10), "registered at NOW: not before it");
+        assertEquals(List.of("a"), legacy().memberIds(room));
         assertEquals(0, legacy().deleteUserIfInNoRoom("a"));
         assertEquals(1, legacy().deleteUserIfInNoRoom("b"));
         assertEquals(0, legacy().deleteUserIfInNoRoom("b"));
         // The room's end (its row deleted) takes its memberships with it: then the user is in no room.
         rooms.delete(room);
         assertEquals(0, count("legacy_room_users"));
-        assertEquals(List.of("a"), legacy().usersInNoRoom(10));
+        assertEquals(List.of(), legacy().memberIds(room));
+        assertEquals(List.of("a"), legacy().usersInNoRoom(NOW.plusSeconds(1), 10));
         assertEquals(1, legacy().deleteUserIfInNoRoom("a"));
         assertEquals(0, count("legacy_users"));
     }

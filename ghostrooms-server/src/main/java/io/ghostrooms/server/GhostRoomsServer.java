@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
 /** The one place where everything is constructed and wired, started and stopped. */
 public final class GhostRoomsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GhostRoomsServer.class);
+    /** A legacy user registered this lately may be held by a socket of another node sharing the database. */
+    private static final java.time.Duration LEGACY_USER_GRACE = java.time.Duration.ofMinutes(2);
 
     private final Config config;
     private final Database database;
@@ -162,14 +164,15 @@ public final class GhostRoomsServer implements AutoCloseable {
             metricsServer.start();
         }
         jobs.start();
-        workers.execute(() -> {
-            // Legacy users left over from before a restart (PostgreSQL): no socket holds them now.
+        // Legacy users in no room that no socket holds (left over from before a restart, or whose
+        // room's end could not read its members): at start and every cleanup interval.
+        scheduler.scheduleWithFixedDelay(() -> workers.execute(() -> {
             try {
-                legacyMembers.deleteUsersInNoRoom();
+                legacyMembers.deleteUsersInNoRoom(Clock.systemUTC().instant(), LEGACY_USER_GRACE);
             } catch (RuntimeException e) {
-                log.warn("legacy user cleanup at start failed ({})", io.ghostrooms.server.common.Failures.describe(e));
+                log.warn("legacy user cleanup failed, will retry ({})", io.ghostrooms.server.common.Failures.describe(e));
             }
-        });
+        }), 0, config.cleanupInterval().toMillis(), TimeUnit.MILLISECONDS);
         log.info("GhostRooms listening on http://localhost:{} (database: {}, files: {})", port(), database.describe(),
                 config.fileServerUrl() != null ? "HTTP file server" : "local directory");
     }

@@ -41,10 +41,17 @@ public interface LegacyDao {
             + "AND NOT EXISTS (SELECT 1 FROM legacy_room_users m WHERE m.user_id = :id)")
     int deleteUserIfInNoRoom(String id);
 
-    /** Users in no room, at most {@code limit}: those whose last room ended (their connections decide). */
-    @SqlQuery("SELECT u.id FROM legacy_users u "
-            + "WHERE NOT EXISTS (SELECT 1 FROM legacy_room_users m WHERE m.user_id = u.id) ORDER BY u.id LIMIT :limit")
-    List<String> usersInNoRoom(int limit);
+    /**
+     * Users in no room last registered before {@code updatedBefore}, at most {@code limit}: the
+     * periodic backstop (their connections decide whether they go).
+     */
+    @SqlQuery("SELECT u.id FROM legacy_users u WHERE u.updated_at < :updatedBefore "
+            + "AND NOT EXISTS (SELECT 1 FROM legacy_room_users m WHERE m.user_id = u.id) ORDER BY u.id LIMIT :limit")
+    List<String> usersInNoRoom(Instant updatedBefore, int limit);
+
+    /** The users in a room (read just before the room's rows are deleted). */
+    @SqlQuery("SELECT user_id FROM legacy_room_users WHERE room_id = :roomId")
+    List<String> memberIds(long roomId);
 
     /**
      * Inserts a legacy room (private to the token API: never public, never a DM) and returns its id,

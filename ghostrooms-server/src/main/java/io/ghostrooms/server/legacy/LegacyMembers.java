@@ -6,6 +6,7 @@ import io.ghostrooms.server.bus.RoomBus;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.rooms.RoomEndListener;
 import io.ghostrooms.server.transport.Connection;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -83,6 +84,26 @@ public final class LegacyMembers implements RoomEndListener {
         return database.dao(LegacyDao.class).deleteUserIfInNoRoom(userId) > 0;
     }
 
+    /** The users of rooms being purged right now, read before their memberships cascade away. */
+    private final ConcurrentHashMap<Long, List<String>> ending = new ConcurrentHashMap<>();
+
+    @Override
+    public void roomEnding(long roomId, String token) {
+        if (!token.startsWith(LegacyService.BUS_ROOM_PREFIX)) {
+            return;
+        }
+        try {
+            ending.put(roomId, database.dao(LegacyDao.class).memberIds(roomId));
+        } catch (RuntimeException e) {
+            log.warn("legacy room members unread, the periodic cleanup deletes them ({})", Failures.describe(e));
+        }
+    }
+
+    /**
+     * The room's sockets leave it, and its users now in no room and held by no socket of this
+     * node are deleted: only that room's users (a node cannot see another node's sockets, so users
+     * in no room that it never knew are left to the periodic cleanup, with its grace).
+     */
     @Override
     public void roomEnded(long roomId, String token) {
         for (LegacyClient client : clients.values()) {
@@ -94,17 +115,27 @@ public final class LegacyMembers implements RoomEndListener {
                 return true;
             });
         }
+        List<String> members = ending.remove(roomId);
+        if (members == null) {
+            return;
+        }
         try {
-            deleteUsersInNoRoom();
+            for (String userId : members) {
+                underUserLock(userId, () -> deleteIfUnused(userId));
+            }
         } catch (RuntimeException e) {
             log.warn("legacy user cleanup deferred ({})", Failures.describe(e));
         }
     }
 
-    /** Deletes every user in no room that no live socket holds (after a room's end, and at start). */
-    public void deleteUsersInNoRoom() {
+    /**
+     * The backstop (at start and every cleanup interval): deletes users in no room, held by no socket
+     * of this node, not registered within {@code grace} (another node sharing the database may hold
+     * one it just registered; a socket whose user was deleted anyway gets it back at its next join).
+     */
+    public void deleteUsersInNoRoom(Instant now, java.time.Duration grace) {
         LegacyDao dao = database.dao(LegacyDao.class);
-        List<String> candidates = dao.usersInNoRoom(ORPHAN_BATCH);
+        List<String> candidates = dao.usersInNoRoom(now.minus(grace), ORPHAN_BATCH);
         int deleted = 0;
         for (String userId : candidates) {
             if (underUserLock(userId, () -> deleteIfUnused(userId))) {

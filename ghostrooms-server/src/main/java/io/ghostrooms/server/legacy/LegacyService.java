@@ -62,6 +62,8 @@ public final class LegacyService {
     private static final Pattern UUID_SHAPE =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final String BUS_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    /** Legacy rooms' names on the room bus (rooms.token): never the shape of a ghost- token. */
+    static final String BUS_ROOM_PREFIX = "legacy-";
     private static final int MAX_ROOM_INSERTS = 5;
 
     private final Database database;
@@ -178,7 +180,7 @@ public final class LegacyService {
         for (int i = 0; i < out.length; i++) {
             out[i] = BUS_ALPHABET.charAt(random.nextInt(BUS_ALPHABET.length()));
         }
-        return "legacy-" + new String(out);
+        return BUS_ROOM_PREFIX + new String(out);
     }
 
     /**
@@ -211,7 +213,7 @@ public final class LegacyService {
     }
 
     private Joined join(LegacyClient client, LegacyUser user, LegacyRoomRow room, boolean announce) {
-        boolean added = members.underUserLock(user.id(), () -> addMember(room, user));
+        boolean added = members.underUserLock(user.id(), () -> addMember(client, room, user));
         LegacyClient.JoinedRoom joined = new LegacyClient.JoinedRoom(room.id(), room.legacyId(), room.token(),
                 room.expiresAt());
         List<LegacyMessageRow> history = messages.inOrder(() -> {
@@ -232,11 +234,14 @@ public final class LegacyService {
      * socket holds the user, so its row is put back if it is gone: the cleanup of users in no room
      * on another server sharing the database cannot see this node's connections.
      */
-    private boolean addMember(LegacyRoomRow found, LegacyUser user) {
+    private boolean addMember(LegacyClient client, LegacyRoomRow found, LegacyUser user) {
         String userId = user.id();
         return database.jdbi().inTransaction(handle -> {
             LegacyDao dao = handle.attach(LegacyDao.class);
-            dao.insertUser(userId, user.username(), now());
+            if (dao.insertUser(userId, user.username(), now()) == 1) {
+                // Put back: what this socket shows as its user is the row REST shows from now on.
+                dao.findUser(userId).ifPresent(row -> client.user(LegacyShapes.user(row)));
+            }
             LegacyRoomRow room = dao.lockRoom(found.id())
                     .orElseThrow(() -> new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND));
             Instant now = now();

@@ -68,6 +68,7 @@ public final class RoomCloser {
         messages.forgetRoom(roomId);
         sessions.forgetRoom(roomId);
         rooms.forget(token, roomId);
+        tellEnding(roomId, token);
         try {
             files.deleteStoredLater(rooms.purge(roomId));
         } catch (RuntimeException e) {
@@ -100,6 +101,7 @@ public final class RoomCloser {
         messages.forgetRoom(roomId);
         sessions.forgetRoom(roomId);
         rooms.forget(token, roomId);
+        tellEnding(roomId, token);
         try {
             files.deleteStoredNow(rooms.purge(roomId));
         } finally {
@@ -125,6 +127,14 @@ public final class RoomCloser {
             close(token, roomId, "closed");
         }
         return true;
+    }
+
+    private void tellEnding(long roomId, String token) {
+        try {
+            ended.roomEnding(roomId, token);
+        } catch (RuntimeException e) {
+            log.warn("room end listener failed ({})", Failures.describe(e));
+        }
     }
 
     private void tellEnded(long roomId, String token) {

@@ -8,6 +8,10 @@ package io.ghostrooms.server.rooms;
 public interface RoomEndListener {
     RoomEndListener NONE = (roomId, token) -> { };
 
+    /** Called on a worker just before the room's rows are deleted (they can still be read); must not throw. */
+    default void roomEnding(long roomId, String token) {
+    }
+
     /** Called on a worker after the room's purge was attempted; must not throw. */
     void roomEnded(long roomId, String token);
 }
