@@ -10,7 +10,8 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { GENEROUS, startServer } from "../lib/server.mjs";
-import { api, createRoom, emitAck, joinAll, joinRest, PDF, PNG, upload } from "../lib/client.mjs";
+import { randomUUID } from "node:crypto";
+import { api, connect, createRoom, emitAck, joinAll, joinRest, PDF, PNG, upload, waitFor } from "../lib/client.mjs";
 import { checkResponse, openapiOf, seen, useDocument } from "../lib/openapi.mjs";
 import { rawHttp, rawHttpAll } from "../lib/raw.mjs";
 
@@ -23,7 +24,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The routes RestApi serves (ghostrooms-server/.../http/RestApi.java), as the document's templates. */
 const SERVED = [
   ["get", "/health"], ["get", "/api/health"], ["get", "/api/openapi.json"],
-  ["post", "/api/rooms"], ["get", "/api/rooms/public"], ["get", "/api/rooms/{token}"],
+  ["post", "/api/rooms"], ["get", "/api/rooms"], ["get", "/api/rooms/public"], ["get", "/api/rooms/{token}"],
   ["get", "/api/rooms/{token}/validate"], ["post", "/api/rooms/{token}/join"], ["get", "/api/messages/{roomToken}"],
   ["patch", "/api/rooms/{token}"], ["delete", "/api/rooms/{token}"], ["post", "/api/rooms/{token}/kick"],
   ["post", "/api/files/upload"], ["get", "/api/files/{fileName}"], ["get", "/api/files/message/{messageId}"],
@@ -145,6 +146,30 @@ describe("every operation answers as documented", () => {
     assert.equal((await api(tight, "GET", "/api/rooms/ghost-zzzzzzzz")).status, 429);
     assert.equal((await api(tight, "GET", "/api/rooms/ghost-zzzzzzzz/validate")).status, 429);
     assert.equal((await api(tight, "POST", "/api/rooms/ghost-zzzzzzzz/join", { nickname: "eve" })).status, 429);
+  });
+
+  test("GET /api/rooms (legacy list) and GET /api/rooms/{token} with a legacy room's UUID: 200, HEAD, 404 ChatBackEnd body, 429", async () => {
+    const s = await connect(server, "websocket");
+    open.push(s);
+    const userId = `doc-${randomUUID().slice(0, 8)}`;
+    s.emit("register", { userId, username: "Docs" });
+    await waitFor(s, "registered", () => true, 15_000);
+    s.emit("createRoom", { name: "Documented", userId });
+    const { room } = await waitFor(s, "roomCreated", () => true, 15_000);
+    s.emit("sendMessage", { roomId: room.id, userId, content: "in the document" });
+    await waitFor(s, "newMessage", () => true, 15_000);
+    const list = await api(server, "GET", "/api/rooms");
+    assert.equal(list.status, 200);
+    assert.ok(list.json.rooms.some((r) => r.id === room.id && r._count.messages === 1));
+    assert.equal((await checkedFetch(server, "/api/rooms", { method: "HEAD" })).status, 200);
+    const one = await api(server, "GET", `/api/rooms/${room.id}`);
+    assert.equal(one.status, 200);
+    assert.deepEqual(one.json.room.messages.map((m) => m.content), ["in the document"]);
+    const missing = await api(server, "GET", `/api/rooms/${randomUUID()}`);
+    assert.equal(missing.status, 404);
+    assert.deepEqual(missing.json, { success: false, error: "Room not found" });
+    await api(tight, "GET", `/api/rooms/${randomUUID()}`);
+    assert.equal((await api(tight, "GET", `/api/rooms/${room.id}`)).status, 429, "the lookup budget, as for tokens");
   });
 
   test("GET /api/rooms/{token}/validate: 200, 403 ROOM_FULL, 404; POST join: 201, 400, 403, 404, 409", async () => {
@@ -366,7 +391,7 @@ describe("every operation answers as documented", () => {
       assert.equal(res.status, 404, path);
       assert.equal(res.json.error.code, "NOT_FOUND");
     }
-    for (const [method, path] of [["GET", "/api/rooms"], ["DELETE", "/api/rooms/public"], ["PATCH", "/api/rooms/public"],
+    for (const [method, path] of [["PUT", "/api/rooms"], ["DELETE", "/api/rooms"], ["DELETE", "/api/rooms/public"], ["PATCH", "/api/rooms/public"],
       ["PUT", "/api/rooms/ghost-zzzzzzzz"], ["GET", "/api/rooms/ghost-zzzzzzzz/kick"], ["GET", "/api/files/upload"], ["POST", "/health"]]) {
       assert.equal((await api(server, method, path)).status, 405, `${method} ${path}`);
     }
@@ -404,7 +429,7 @@ describe("every operation answers as documented", () => {
       const ops = [...seen].filter((s) => s.startsWith(`${method.toUpperCase()} ${template} `));
       assert.ok(ops.some((s) => /\s2\d\d$/.test(s)), `${method.toUpperCase()} ${template} answered a 2xx: ${JSON.stringify(ops)}`);
     }
-    for (const expected of ["POST /api/rooms 400", "POST /api/rooms 403", "POST /api/rooms 413", "POST /api/rooms 429",
+    for (const expected of ["GET /api/rooms 200", "HEAD /api/rooms 200", "POST /api/rooms 400", "POST /api/rooms 403", "POST /api/rooms 413", "POST /api/rooms 429",
       "GET /api/rooms/{token} 404", "GET /api/rooms/{token} 400", "GET /api/rooms/{token} 429",
       "GET /api/rooms/{token}/validate 403", "GET /api/rooms/{token}/validate 404", "GET /api/rooms/{token}/validate 429",
       "POST /api/rooms/{token}/join 400", "POST /api/rooms/{token}/join 403", "POST /api/rooms/{token}/join 404",
@@ -462,6 +487,24 @@ describe("checkResponse refuses what the document does not allow", () => {
     refuses(["POST", "/api/rooms", 201, JSON_TYPE, { success: true, data: { token: room.token, expiresAt: room.expiresAt, ownerToken: "short" } }], /must match pattern/);
     refuses(["DELETE", "/api/rooms/ghost-abc12345", 200, JSON_TYPE, { success: true, message: "Member removed" }], /must be equal to constant/);
     refuses(["POST", "/api/rooms/ghost-abc12345/kick", 404, JSON_TYPE, { success: false, error: { message: "Room not found", code: "ROOM_NOT_FOUND" } }], /must be equal to constant/);
+  });
+
+  test("the legacy ChatBackEnd shapes: accepted as sent, refused one change away", () => {
+    const uuid = "3f2b8c1e-7a4d-4e1b-9c0a-5d6e7f809a1b";
+    const user = { id: "u-1", username: "Ann", createdAt: room.createdAt, updatedAt: room.createdAt };
+    const legacyRoom = { id: uuid, name: "General", createdAt: room.createdAt, updatedAt: room.createdAt,
+      users: [{ id: uuid, userId: "u-1", roomId: uuid, joinedAt: room.createdAt, user }] };
+    const legacyMessage = { id: uuid, content: "hi", userId: "u-1", roomId: uuid, createdAt: room.createdAt, user };
+    checker.check("GET", "/api/rooms", 200, JSON_TYPE, { success: true, rooms: [{ ...legacyRoom, _count: { messages: 0, users: 1 } }] });
+    checker.check("GET", `/api/rooms/${uuid}`, 200, JSON_TYPE, { success: true, room: { ...legacyRoom, messages: [legacyMessage] } });
+    checker.check("GET", `/api/rooms/${uuid}`, 200, JSON_TYPE,
+      { success: true, room: { ...legacyRoom, messages: [{ ...legacyMessage, user: { id: "u-2", username: "Gone" } }] } });
+    checker.check("GET", `/api/rooms/${uuid}`, 404, JSON_TYPE, { success: false, error: "Room not found" });
+    refuses(["GET", "/api/rooms", 200, JSON_TYPE, { success: true, data: [] }], /required property 'rooms'/);
+    refuses(["GET", "/api/rooms", 200, JSON_TYPE, { success: true, rooms: [{ ...legacyRoom, _count: { messages: "0", users: 1 } }] }], /must be integer/);
+    refuses(["GET", `/api/rooms/${uuid}`, 200, JSON_TYPE, { success: true, room: { ...legacyRoom, id: "ghost-abc12345" } }], /must match format "uuid"/);
+    refuses(["GET", `/api/rooms/${uuid}`, 200, JSON_TYPE, { success: true, room: { ...legacyRoom, messages: [{ ...legacyMessage, userId: undefined }] } }], /required property 'userId'/);
+    refuses(["GET", `/api/rooms/${uuid}`, 404, JSON_TYPE, { success: false, error: "Not here" }], /must be equal to constant/);
   });
 
   test("an undocumented status, content type or error code, a 429 without retryAfter, a body that is not JSON", () => {

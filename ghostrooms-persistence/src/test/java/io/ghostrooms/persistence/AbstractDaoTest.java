@@ -9,6 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ghostrooms.persistence.attachments.AttachmentDao;
 import io.ghostrooms.persistence.attachments.AttachmentRow;
+import io.ghostrooms.persistence.legacy.LegacyDao;
+import io.ghostrooms.persistence.legacy.LegacyMemberRow;
+import io.ghostrooms.persistence.legacy.LegacyMessageRow;
+import io.ghostrooms.persistence.legacy.LegacyRoomRow;
+import io.ghostrooms.persistence.legacy.LegacyRoomSummaryRow;
+import io.ghostrooms.persistence.legacy.LegacyUserRow;
 import io.ghostrooms.persistence.messages.MessageBatchDao;
 import io.ghostrooms.persistence.messages.MessageDao;
 import io.ghostrooms.persistence.messages.MessageRow;
@@ -99,7 +105,9 @@ abstract class AbstractDaoTest {
             h.execute("DELETE FROM attachments");
             h.execute("DELETE FROM messages");
             h.execute("DELETE FROM sessions");
+            h.execute("DELETE FROM legacy_room_users");
             h.execute("DELETE FROM rooms");
+            h.execute("DELETE FROM legacy_users");
         });
     }
 
@@ -158,7 +166,7 @@ abstract class AbstractDaoTest {
 
     @Test
     void migrationCreatesAllFourTables() {
-        for (String table : List.of("rooms", "sessions", "messages", "attachments")) {
+        for (String table : List.of("rooms", "sessions", "messages", "attachments", "legacy_users", "legacy_room_users")) {
             assertEquals(0, count(table), table);
         }
     }
@@ -1171,5 +1179,146 @@ abstract class AbstractDaoTest {
         AttachmentRow file = new AttachmentRow(id, null, fileName, id, 1, "application/octet-stream", "http://x/" + id, NOW);
         attachments.insert(file);
         assertEquals(fileName, attachments.findById(id).orElseThrow().fileName());
+    }
+
+    // ---------------------------------------------------------------- legacy (ChatBackEnd API)
+
+    LegacyDao legacy() {
+        return db.dao(LegacyDao.class);
+    }
+
+    long legacyRoom(String legacyId, Instant createdAt, Instant expiresAt, int capacity) {
+        return legacy().insertRoom(legacyId, "legacy-" + String.format("%025d", COUNTER.incrementAndGet()), "Chat",
+                capacity, createdAt, expiresAt).orElseThrow();
+    }
+
+    @Test
+    void legacyUsersAreInsertedOnceAndRenamed() {
+        assertEquals(1, legacy().insertUser("u-1", "Ann", NOW));
+        assertEquals(0, legacy().insertUser("u-1", "Other", NOW), "a taken id inserts nothing, raising nothing");
+        assertEquals(Optional.of(new LegacyUserRow("u-1", "Ann", NOW, NOW)), legacy().findUser("u-1"));
+        Instant later = NOW.plusSeconds(5);
+        assertEquals(1, legacy().renameUser("u-1", "Annie", later));
+        assertEquals(Optional.of(new LegacyUserRow("u-1", "Annie", NOW, later)), legacy().findUser("u-1"));
+        assertEquals(0, legacy().renameUser("nobody", "X", later));
+    }
+
+    @Test
+    void aLegacyRoomIsFoundByItsLegacyIdOnlyAndIsNeverPublic() {
+        String legacyId = UUID.randomUUID().toString();
+        Instant expires = NOW.plus(Duration.ofHours(1));
+        long id = legacyRoom(legacyId, NOW, expires, 50);
+        LegacyRoomRow row = legacy().findRoom(legacyId).orElseThrow();
+        assertEquals(id, row.id());
+        assertEquals("Chat", row.name());
+        assertEquals(expires, row.expiresAt());
+        assertTrue(row.token().startsWith("legacy-"));
+        assertEquals(List.of(), rooms.listActivePublic(NOW, 10), "a legacy room is never in the public list");
+        long tokenRoom = activeRoom();
+        String tokenOfTokenRoom = rooms.findById(tokenRoom).orElseThrow().token();
+        assertEquals(Optional.empty(), legacy().findRoom(tokenOfTokenRoom));
+        assertEquals(Optional.empty(), legacy().findRoom(UUID.randomUUID().toString()));
+        assertTrue(db.jdbi().inTransaction(h -> h.attach(LegacyDao.class).lockRoom(tokenRoom)).isEmpty(),
+                "a token room is not a legacy room even by its row id");
+    }
+
+    @Test
+    void aTakenLegacyIdInsertsNothingAndRaisesNothing() {
+        String legacyId = UUID.randomUUID().toString();
+        legacyRoom(legacyId, NOW, NOW.plusSeconds(60), 50);
+        assertEquals(Optional.empty(), legacy().insertRoom(legacyId, "legacy-other", "x", 50, NOW, NOW.plusSeconds(60)));
+        assertEquals(1, count("rooms"));
+    }
+
+    @Test
+    void membersAreAddedUpToCapacityOnceEachAndOnlyToLiveLegacyRooms() {
+        long room = legacyRoom(UUID.randomUUID().toString(), NOW, NOW.plusSeconds(600), 2);
+        for (String u : List.of("a", "b", "c")) {
+            legacy().insertUser(u, u + "name", NOW);
+        }
+        assertEquals(1, legacy().addMember(UUID.randomUUID().toString(), room, "a", NOW, 2));
+        assertEquals(0, legacy().addMember(UUID.randomUUID().toString(), room, "a", NOW, 2), "a member already");
+        assertEquals(1, legacy().addMember(UUID.randomUUID().toString(), room, "b", NOW.plusMillis(1), 2));
+        assertEquals(0, legacy().addMember(UUID.randomUUID().toString(), room, "c", NOW, 2), "full");
+        assertEquals(0, legacy().addMember(UUID.randomUUID().toString(), room, "ghost", NOW, 2), "no such user");
+        assertEquals(2, legacy().countMembers(room));
+        assertEquals(1, legacy().isMember(room, "a"));
+        assertEquals(0, legacy().isMember(room, "c"));
+
+        long expired = legacyRoom(UUID.randomUUID().toString(), NOW.minusSeconds(60), NOW.minusSeconds(1), 50);
+        assertEquals(0, legacy().addMember(UUID.randomUUID().toString(), expired, "c", NOW, 50), "ended room");
+        long tokenRoom = activeRoom();
+        assertEquals(0, legacy().addMember(UUID.randomUUID().toString(), tokenRoom, "c", NOW, 50), "token room");
+
+        List<LegacyMemberRow> members = legacy().members(List.of(room));
+        assertEquals(List.of("a", "b"), members.stream().map(LegacyMemberRow::userId).toList(), "oldest membership first");
+        assertEquals("aname", members.get(0).username());
+        assertEquals(room, members.get(0).roomId());
+        assertEquals(List.of(), legacy().members(List.of()), "an empty id list selects nothing");
+
+        assertEquals(1, legacy().removeMember(room, "a"));
+        assertEquals(0, legacy().removeMember(room, "a"));
+        assertEquals(1, legacy().countMembers(room));
+    }
+
+    @Test
+    void aUserIsDeletedOnlyWhenInNoRoom() {
+        long room = legacyRoom(UUID.randomUUID().toString(), NOW, NOW.plusSeconds(600), 50);
+        legacy().insertUser("a", "Ann", NOW);
+        legacy().insertUser("b", "Bob", NOW);
+        legacy().addMember(UUID.randomUUID().toString(), room, "a", NOW, 50);
+        assertEquals(List.of("b"), legacy().usersInNoRoom(NOW.plusSeconds(1), 10));
+        assertEquals(List.of(), legacy().usersInNoRoom(NOW, 10), "registered at NOW: not before it");
+        assertEquals(List.of("a"), legacy().memberIds(room));
+        assertEquals(0, legacy().deleteUserIfInNoRoom("a"));
+        assertEquals(1, legacy().deleteUserIfInNoRoom("b"));
+        assertEquals(0, legacy().deleteUserIfInNoRoom("b"));
+        // The room's end (its row deleted) takes its memberships with it: then the user is in no room.
+        rooms.delete(room);
+        assertEquals(0, count("legacy_room_users"));
+        assertEquals(List.of(), legacy().memberIds(room));
+        assertEquals(List.of("a"), legacy().usersInNoRoom(NOW.plusSeconds(1), 10));
+        assertEquals(1, legacy().deleteUserIfInNoRoom("a"));
+        assertEquals(0, count("legacy_users"));
+    }
+
+    @Test
+    void legacyMessagesKeepTheirSenderAndGoWithTheirRoom() {
+        long room = legacyRoom(UUID.randomUUID().toString(), NOW, NOW.plusSeconds(600), 50);
+        legacy().insertUser("a", "Ann", NOW);
+        MessageRow first = new MessageRow(UUID.randomUUID().toString(), room, null, "TEXT", "one", "Ann", NOW, "a");
+        MessageRow second = new MessageRow(UUID.randomUUID().toString(), room, null, "TEXT", "two", "Gone",
+                NOW.plusMillis(1), "b");
+        insertMessages(List.of(first, second));
+        List<LegacyMessageRow> latest = legacy().latestMessages(room, 10);
+        assertEquals(List.of(second.id(), first.id()), latest.stream().map(LegacyMessageRow::id).toList());
+        assertEquals(new LegacyMessageRow(first.id(), room, "a", "one", "Ann", NOW, NOW, NOW), latest.get(1));
+        assertEquals(new LegacyMessageRow(second.id(), room, "b", "two", "Gone", NOW.plusMillis(1), null, null),
+                latest.get(0), "a sender whose user row is gone keeps its id and the name it sent under");
+        assertEquals(1, legacy().latestMessages(room, 1).size());
+        assertEquals(first, messages.findById(first.id()).map(m -> new MessageRow(m.id(), m.roomId(), m.sessionId(),
+                m.type(), m.content(), m.nickname(), m.createdAt(), "a")).orElseThrow());
+        rooms.delete(room);
+        assertEquals(0, count("messages"));
+    }
+
+    @Test
+    void theLegacyListHasLiveLegacyRoomsOnlyNewestFirstWithTheirCounts() {
+        String older = UUID.randomUUID().toString();
+        String newer = UUID.randomUUID().toString();
+        long olderId = legacyRoom(older, NOW.minusSeconds(10), NOW.plusSeconds(600), 50);
+        legacyRoom(newer, NOW.minusSeconds(5), NOW.plusSeconds(600), 50);
+        legacyRoom(UUID.randomUUID().toString(), NOW.minusSeconds(20), NOW.minusSeconds(1), 50);
+        room(true, NOW, NOW.plusSeconds(600));
+        activeRoom();
+        legacy().insertUser("a", "Ann", NOW);
+        legacy().addMember(UUID.randomUUID().toString(), olderId, "a", NOW, 50);
+        insertMessages(List.of(new MessageRow(UUID.randomUUID().toString(), olderId, null, "TEXT", "x", "Ann", NOW, "a"),
+                new MessageRow(UUID.randomUUID().toString(), olderId, null, "TEXT", "y", "Ann", NOW.plusMillis(1), "a")));
+        List<LegacyRoomSummaryRow> live = legacy().liveRooms(NOW, 10);
+        assertEquals(List.of(newer, older), live.stream().map(LegacyRoomSummaryRow::legacyId).toList());
+        assertEquals(new LegacyRoomSummaryRow(olderId, older, "Chat", NOW.minusSeconds(10), 2, 1), live.get(1));
+        assertEquals(0, live.get(0).messageCount());
+        assertEquals(1, legacy().liveRooms(NOW, 1).size());
     }
 }

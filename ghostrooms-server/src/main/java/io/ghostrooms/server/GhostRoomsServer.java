@@ -22,6 +22,9 @@ import io.ghostrooms.server.http.UploadHandler;
 import io.ghostrooms.server.jobs.EmptyRoomEnds;
 import io.ghostrooms.server.jobs.Jobs;
 import io.ghostrooms.server.jobs.RoomEnds;
+import io.ghostrooms.server.legacy.LegacyGateway;
+import io.ghostrooms.server.legacy.LegacyMembers;
+import io.ghostrooms.server.legacy.LegacyService;
 import io.ghostrooms.server.messages.GroupCommitWriter;
 import io.ghostrooms.server.messages.MessageService;
 import io.ghostrooms.server.metrics.Metrics;
@@ -53,6 +56,8 @@ import org.slf4j.LoggerFactory;
 /** The one place where everything is constructed and wired, started and stopped. */
 public final class GhostRoomsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GhostRoomsServer.class);
+    /** A legacy user registered this lately may be held by a socket of another node sharing the database. */
+    private static final java.time.Duration LEGACY_USER_GRACE = java.time.Duration.ofMinutes(2);
 
     private final Config config;
     private final Database database;
@@ -63,6 +68,7 @@ public final class GhostRoomsServer implements AutoCloseable {
     private final Jobs jobs;
     private final Metrics metrics;
     private final MetricsServer metricsServer;
+    private final LegacyMembers legacyMembers;
 
     public GhostRoomsServer(Config config) throws IOException {
         this.config = config;
@@ -93,7 +99,10 @@ public final class GhostRoomsServer implements AutoCloseable {
                 limits.roomCreations(), globals);
         this.messages = new MessageService(database, config, clock, sessions, uploadRegistry, bus, limits.messages(),
                 metrics, 500);
-        RoomCloser closer = new RoomCloser(presence, rooms, sessions, messages, files, bus, globals, clock);
+        // The legacy API's sockets, told by the closer when any room ends (so made before it).
+        this.legacyMembers = new LegacyMembers(database, bus);
+        RoomCloser closer = new RoomCloser(presence, rooms, sessions, messages, files, bus, globals, clock,
+                legacyMembers);
         RoomEnds roomEnds = new RoomEnds(rooms, closer, scheduler, workers, clock);
         EmptyRoomEnds emptyRoomEnds = new EmptyRoomEnds(rooms, closer, scheduler, workers);
         MembershipService membership = new MembershipService(presence, sessions, messages, bus, globals, roomEnds,
@@ -105,10 +114,13 @@ public final class GhostRoomsServer implements AutoCloseable {
 
         transport.listen(new SocketGateway(presence, membership, messages, files, publicRooms, globals, workers,
                 limits.socketEvents(), metrics));
+        LegacyService legacy = new LegacyService(database, config, clock, messages, bus, roomEnds, legacyMembers,
+                limits.roomCreations(), limits.lookups(), limits.messages());
+        transport.listen(new LegacyGateway(legacy, legacyMembers, workers, limits.socketEvents(), metrics));
         Cors cors = new Cors(config.corsOrigins());
         RestHandler rest = new RestHandler(new RestApi(json, rooms, controls, publicRooms, sessions, messages, files, uploads,
                 database, limits.lookups(), config.metricsOnOwnPort() ? null : metrics, config.metricsPublic(), clock,
-                readiness()),
+                readiness(), legacy),
                 cors, json, workers, SocketTransport.SOCKET_PATH, metrics);
         this.metricsServer = config.metricsOnOwnPort()
                 ? new MetricsServer(config.metricsPort(), config.metricsPublic(), metrics) : null;
@@ -152,6 +164,15 @@ public final class GhostRoomsServer implements AutoCloseable {
             metricsServer.start();
         }
         jobs.start();
+        // Legacy users in no room that no socket holds (left over from before a restart, or whose
+        // room's end could not read its members): at start and every cleanup interval.
+        scheduler.scheduleWithFixedDelay(() -> workers.execute(() -> {
+            try {
+                legacyMembers.deleteUsersInNoRoom(Clock.systemUTC().instant(), LEGACY_USER_GRACE);
+            } catch (RuntimeException e) {
+                log.warn("legacy user cleanup failed, will retry ({})", io.ghostrooms.server.common.Failures.describe(e));
+            }
+        }), 0, config.cleanupInterval().toMillis(), TimeUnit.MILLISECONDS);
         log.info("GhostRooms listening on http://localhost:{} (database: {}, files: {})", port(), database.describe(),
                 config.fileServerUrl() != null ? "HTTP file server" : "local directory");
     }

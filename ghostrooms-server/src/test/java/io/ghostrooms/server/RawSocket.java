@@ -9,6 +9,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,12 @@ public final class RawSocket implements AutoCloseable {
     private final List<Event> events = new ArrayList<>();
     private final List<String> acks = new ArrayList<>();
     private final AtomicInteger nextAck = new AtomicInteger(1);
+    /**
+     * The last text sent: java.net.http's WebSocket refuses a send while another is pending ("Send
+     * pending"), and the pong to a server ping goes out from the listener thread while a test may be
+     * sending, so every send is chained after the one before.
+     */
+    private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
     private RawSocket(TestServer server) throws Exception {
         StringBuilder partial = new StringBuilder();
@@ -51,6 +58,13 @@ public final class RawSocket implements AutoCloseable {
         awaitFrame(f -> f.startsWith("40{"));
     }
 
+    private synchronized CompletableFuture<?> send(String text) {
+        CompletableFuture<?> next = lastSend.handle((ignored, failure) -> null)
+                .thenCompose(ignored -> ws.sendText(text, true));
+        lastSend = next;
+        return next;
+    }
+
     public static RawSocket connect(TestServer server) throws Exception {
         return new RawSocket(server);
     }
@@ -59,7 +73,7 @@ public final class RawSocket implements AutoCloseable {
 
     private void frame(WebSocket socket, String frame) {
         if (frame.equals("2")) {
-            socket.sendText("3", true);
+            send("3");
             return;
         }
         synchronized (this) {
@@ -95,13 +109,13 @@ public final class RawSocket implements AutoCloseable {
     }
 
     public void emit(String event, Object payload) throws Exception {
-        ws.sendText("42" + packet(event, payload), true).get(5, TimeUnit.SECONDS);
+        send("42" + packet(event, payload)).get(5, TimeUnit.SECONDS);
     }
 
     /** Emits with an ack callback and returns the ack's first argument. */
     public JsonNode emitWithAck(String event, Object payload) throws Exception {
         int id = nextAck.getAndIncrement();
-        ws.sendText("42" + id + packet(event, payload), true).get(5, TimeUnit.SECONDS);
+        send("42" + id + packet(event, payload)).get(5, TimeUnit.SECONDS);
         String prefix = "43" + id + "[";
         String ack = awaitFrame(f -> f.startsWith(prefix));
         return JSON.readTree(ack.substring(prefix.length() - 1)).get(0);

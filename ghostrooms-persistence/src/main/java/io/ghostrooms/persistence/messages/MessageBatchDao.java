@@ -14,8 +14,8 @@ import org.jdbi.v3.core.Handle;
  * and binding each row's record by reflection cost more than the insert (bench/analysis.md).
  */
 public final class MessageBatchDao {
-    private static final String INSERT = "INSERT INTO messages (id, room_id, session_id, type, content, nickname, created_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO messages (id, room_id, session_id, type, content, nickname, created_at, "
+            + "legacy_user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Handle handle;
 
@@ -37,6 +37,7 @@ public final class MessageBatchDao {
                 st.setString(5, row.content());
                 st.setString(6, row.nickname());
                 st.setTimestamp(7, Timestamp.from(row.createdAt()));
+                st.setString(8, row.legacyUserId());
                 st.addBatch();
             }
             st.executeBatch();

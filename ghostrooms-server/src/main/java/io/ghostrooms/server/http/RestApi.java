@@ -14,6 +14,7 @@ import io.ghostrooms.protocol.rest.JoinRoomRequest;
 import io.ghostrooms.protocol.rest.UpdateRoomRequest;
 import io.ghostrooms.protocol.rest.MessageAttachments;
 import io.ghostrooms.protocol.rest.Readiness;
+import io.ghostrooms.protocol.legacy.LegacyResults;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.JsonFields;
 import io.ghostrooms.server.common.RateLimiter;
@@ -21,6 +22,7 @@ import io.ghostrooms.server.common.ReadinessChecks;
 import io.ghostrooms.server.files.FileService;
 import io.ghostrooms.server.files.StoredFile;
 import io.ghostrooms.server.files.UploadService;
+import io.ghostrooms.server.legacy.LegacyService;
 import io.ghostrooms.server.messages.MessageService;
 import io.ghostrooms.server.metrics.Metrics;
 import io.ghostrooms.server.rooms.PublicRooms;
@@ -58,11 +60,14 @@ public final class RestApi {
     /** GET /api/openapi.json: read once here, at startup, and served from memory. */
     private final byte[] openApi = OpenApiDocument.load();
     private final ReadinessChecks readiness;
+    /** The legacy ChatBackEnd routes: GET /api/rooms and GET /api/rooms/:roomId for a UUID. */
+    private final LegacyService legacy;
 
     public RestApi(ObjectMapper json, RoomService rooms, RoomControls controls, PublicRooms publicRooms,
                    SessionService sessions, MessageService messages, FileService files, UploadService uploads,
                    Database database, RateLimiter lookupLimiter, Metrics metrics, boolean metricsPublic, Clock clock,
-                   ReadinessChecks readiness) {
+                   ReadinessChecks readiness, LegacyService legacy) {
+        this.legacy = legacy;
         this.controls = controls;
         this.metrics = metrics;
         this.metricsPublic = metricsPublic;
@@ -100,8 +105,20 @@ public final class RestApi {
             return only(r, "GET", () -> RestResponse.bytes(openApi, "application/json; charset=utf-8", Map.of()));
         }
         if ("rooms".equals(s1)) {
+            if (n == 2 && ("GET".equals(r.method()) || "HEAD".equals(r.method()))) {
+                // The legacy list ({success, rooms}, legacy rooms only): token rooms are never listed here.
+                return RestResponse.json(200, new LegacyResults.Rooms(legacy.list()));
+            }
             if (n == 2) {
                 return only(r, "POST", () -> RestResponse.json(201, ApiResponse.of(rooms.create(createRoom(r.body()), r.clientIp()))));
+            }
+            if (n == 3 && LegacyService.isRoomId(r.segment(2))
+                    && ("GET".equals(r.method()) || "HEAD".equals(r.method()))) {
+                // A UUID is a legacy room's id (a ghost- token keeps the route below), answered in the
+                // original's shapes: {success, room}, or 404 {success: false, error: "Room not found"}.
+                return legacy.room(r.segment(2), r.clientIp())
+                        .map(room -> RestResponse.json(200, new LegacyResults.OneRoom(room)))
+                        .orElseGet(() -> RestResponse.json(404, LegacyResults.NotFound.ROOM));
             }
             if (n == 3 && "public".equals(r.segment(2))) {
                 return only(r, "GET", () -> ok(publicRooms.list()));

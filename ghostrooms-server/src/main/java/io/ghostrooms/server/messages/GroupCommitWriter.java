@@ -11,6 +11,7 @@ import io.ghostrooms.protocol.socket.MessageDto;
 import io.ghostrooms.server.common.Failures;
 import io.ghostrooms.server.common.GhostRoomsException;
 import io.ghostrooms.server.common.Telemetry;
+import io.ghostrooms.server.transport.OutboundEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,19 +39,28 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
 
-    /** A message waiting to be stored; attachments were claimed from the upload registry. */
+    /**
+     * A message waiting to be stored; attachments were claimed from the upload registry. {@code
+     * announce} makes the event its room receives after commit from the stamped message (the legacy
+     * API's newMessage); null: the contract's new_message with {@code dto}.
+     */
     public record Write(MessageRow row, List<AttachmentRow> attachments, MessageDto dto, String roomToken,
-                       CompletableFuture<MessageDto> result) {
+                       CompletableFuture<MessageDto> result, Function<MessageDto, OutboundEvent> announce) {
+        public Write(MessageRow row, List<AttachmentRow> attachments, MessageDto dto, String roomToken,
+                     CompletableFuture<MessageDto> result) {
+            this(row, attachments, dto, roomToken, result, null);
+        }
+
         /** The same write with its creation time set to {@code at} (row and wire object alike). */
         Write stampedAt(Instant at) {
             if (at.equals(row.createdAt())) {
                 return this;
             }
             MessageRow r = new MessageRow(row.id(), row.roomId(), row.sessionId(), row.type(), row.content(),
-                    row.nickname(), at);
+                    row.nickname(), at, row.legacyUserId());
             MessageDto d = new MessageDto(dto.id(), dto.type(), dto.content(), dto.nickname(), Timestamps.format(at),
                     dto.attachments());
-            return new Write(r, attachments, d, roomToken, result);
+            return new Write(r, attachments, d, roomToken, result, announce);
         }
     }
 

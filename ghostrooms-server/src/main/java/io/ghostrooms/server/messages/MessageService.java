@@ -40,6 +40,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -233,11 +235,49 @@ public final class MessageService implements GroupCommitWriter.CommitListener {
 
     @Override
     public void committed(GroupCommitWriter.Write write) {
+        if (write.announce() != null) {
+            // Another wire form (legacy): its room has no history ring here, its event is its own.
+            bus.publish(write.roomToken(), write.announce().apply(write.dto()), null);
+            return;
+        }
         Deque<MessageDto> ring = recent.get(write.row().roomId());
         if (ring != null) {
             append(ring, write.dto());
         }
         bus.publish(write.roomToken(), OutboundEvent.of(Events.NEW_MESSAGE, write.dto()), null);
+    }
+
+    /**
+     * Queues a TEXT message of another wire form (the legacy ChatBackEnd API) on the same writer:
+     * stored in the room's one order, then {@code announce} makes the event the room {@code busRoom}
+     * receives, after commit. The caller validated the content ({@link #textContent}) and counted the
+     * rate limit; no query runs here. Completes with the message as stamped (its createdAt).
+     */
+    public CompletableFuture<MessageDto> submitOtherForm(long roomId, String busRoom, String legacyUserId,
+                                                         String nickname, String content,
+                                                         Function<MessageDto, OutboundEvent> announce) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String id = UUID.randomUUID().toString();
+        MessageRow row = new MessageRow(id, roomId, null, MessageType.TEXT.name(), content, nickname, now,
+                legacyUserId);
+        MessageDto dto = new MessageDto(id, MessageType.TEXT.name(), content, nickname, Timestamps.format(now),
+                List.of());
+        return writer.submit(new GroupCommitWriter.Write(row, List.of(), dto, busRoom, new CompletableFuture<>(),
+                announce));
+    }
+
+    /** TEXT content as every API checks it: INVALID_MESSAGE when blank, MESSAGE_TOO_LONG past MAX_MESSAGE_LENGTH. */
+    public String textContent(String content) {
+        return text(content);
+    }
+
+    /**
+     * Runs {@code action} on the writer thread after everything queued before it is stored and
+     * broadcast, and before anything queued after: a join that subscribes there and reads the
+     * history sees every message exactly once (in the history or as an event).
+     */
+    public <T> CompletableFuture<T> inOrder(Supplier<T> action) {
+        return writer.inOrder(action);
     }
 
     @Override

@@ -35,9 +35,16 @@ public final class RoomCloser {
     private final GlobalBroadcasts globals;
     private final SessionService sessions;
     private final Clock clock;
+    private final RoomEndListener ended;
 
     public RoomCloser(Presence presence, RoomService rooms, SessionService sessions, MessageService messages,
                       FileService files, RoomBus bus, GlobalBroadcasts globals, Clock clock) {
+        this(presence, rooms, sessions, messages, files, bus, globals, clock, RoomEndListener.NONE);
+    }
+
+    public RoomCloser(Presence presence, RoomService rooms, SessionService sessions, MessageService messages,
+                      FileService files, RoomBus bus, GlobalBroadcasts globals, Clock clock, RoomEndListener ended) {
+        this.ended = ended;
         this.presence = presence;
         this.sessions = sessions;
         this.rooms = rooms;
@@ -61,11 +68,13 @@ public final class RoomCloser {
         messages.forgetRoom(roomId);
         sessions.forgetRoom(roomId);
         rooms.forget(token, roomId);
+        tellEnding(roomId, token);
         try {
             files.deleteStoredLater(rooms.purge(roomId));
         } catch (RuntimeException e) {
             log.warn("room purge deferred to cleanup ({})", Failures.describe(e));
         }
+        tellEnded(roomId, token);
         globals.activeUsersChanged();
         globals.publicRoomsChanged();
     }
@@ -92,7 +101,12 @@ public final class RoomCloser {
         messages.forgetRoom(roomId);
         sessions.forgetRoom(roomId);
         rooms.forget(token, roomId);
-        files.deleteStoredNow(rooms.purge(roomId));
+        tellEnding(roomId, token);
+        try {
+            files.deleteStoredNow(rooms.purge(roomId));
+        } finally {
+            tellEnded(roomId, token);
+        }
         globals.activeUsersChanged();
         globals.publicRoomsChanged();
     }
@@ -113,6 +127,22 @@ public final class RoomCloser {
             close(token, roomId, "closed");
         }
         return true;
+    }
+
+    private void tellEnding(long roomId, String token) {
+        try {
+            ended.roomEnding(roomId, token);
+        } catch (RuntimeException e) {
+            log.warn("room end listener failed ({})", Failures.describe(e));
+        }
+    }
+
+    private void tellEnded(long roomId, String token) {
+        try {
+            ended.roomEnded(roomId, token);
+        } catch (RuntimeException e) {
+            log.warn("room end listener failed ({})", Failures.describe(e));
+        }
     }
 
     /** room_ttl_warning to every occupied room that ends within five minutes (the minute tick). */
