@@ -58,6 +58,18 @@ public final class RoomService {
             .expireAfterWrite(Duration.ofMinutes(1))
             .build();
 
+    /**
+     * Rooms whose end has begun, for longer than {@link #liveRooms} keeps an entry. A lookup that
+     * read a room's row just before the room's purge would otherwise put the row back after
+     * {@link #forget}, and the ended room would answer 200 (validate: joinable) for up to a minute
+     * with its name (seen in CI: a vanished room still found by a GET polled every 200 ms, the
+     * entry put back in the few milliseconds between forget and the purge's commit).
+     */
+    private final Cache<Long, Boolean> endedRooms = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(2))
+            .build();
+
     /** Told when something a public room list shows may have changed. */
     public interface RoomsChangedListener {
         void publicRoomsChanged();
@@ -109,7 +121,7 @@ public final class RoomService {
         Instant expiresAt = now.plusMillis(Math.max(1, Math.round(ttlHours * 3_600_000d)));
         RoomRow room = dm ? createDm(name, now, expiresAt, controls)
                 : createRoom(name, Boolean.TRUE.equals(request.isPublic()), now, expiresAt, tokens::newRoomToken, controls);
-        liveRooms.put(room.token(), room); // its creator joins it next
+        cacheUnlessEnded(room); // its creator joins it next (a DM room found may be ending)
         if (room.isPublic()) {
             listener.publicRoomsChanged();
         }
@@ -205,8 +217,24 @@ public final class RoomService {
         if (room.expiredAt(now)) {
             throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
         }
-        liveRooms.put(token, room);
+        if (!cacheUnlessEnded(room)) {
+            throw new GhostRoomsException(ErrorCode.ROOM_NOT_FOUND); // being deleted: as once it is
+        }
         return room;
+    }
+
+    /**
+     * Caches a room read from the database, unless its end has begun meanwhile. Put first, then
+     * check, while {@link #forget} marks first, then removes: whichever order the two run in, no
+     * ended room stays cached.
+     */
+    private boolean cacheUnlessEnded(RoomRow room) {
+        liveRooms.put(room.token(), room);
+        if (endedRooms.getIfPresent(room.id()) != null) {
+            liveRooms.asMap().remove(room.token(), room);
+            return false;
+        }
+        return true;
     }
 
     public RoomInfo info(String token) {
@@ -335,7 +363,9 @@ public final class RoomService {
             return dao.findById(room.id());
         });
         RoomRow row = updated.orElseThrow(() -> new GhostRoomsException(ErrorCode.ROOM_EXPIRED));
-        liveRooms.put(row.token(), row);
+        if (!cacheUnlessEnded(row)) {
+            throw new GhostRoomsException(ErrorCode.ROOM_EXPIRED);
+        }
         return row;
     }
 
@@ -359,8 +389,12 @@ public final class RoomService {
         return database.dao(RoomDao.class).findVanishWhenEmpty(clock.instant(), limit);
     }
 
-    /** The room ended: its token is looked up in the database again (404 once its row is gone). */
+    /**
+     * The room's end has begun (before its rows are purged): from now on its token is not found,
+     * even by a lookup that reads the row before the purge commits.
+     */
     public void forget(String token, long roomId) {
+        endedRooms.put(roomId, Boolean.TRUE);
         liveRooms.asMap().computeIfPresent(token, (t, cached) -> cached.id() == roomId ? null : cached);
     }
 

@@ -87,6 +87,15 @@ class RoomServiceTest {
     }
 
     @Test
+    void aRoomWhoseEndHasBegunIsNotFoundWhileItsRowIsStillThere() {
+        String token = createRoom(1);
+        long id = rooms.activeRoom(token).id();
+        rooms.forget(token, id); // the closer's first step; the purge comes after
+        assertEquals(ErrorCode.ROOM_NOT_FOUND, lookupError(token));
+        assertEquals(ErrorCode.ROOM_NOT_FOUND, lookupError(token), "and it was not cached by the first lookup");
+    }
+
+    @Test
     void aDmRoomCreatedAgainAfterExpiryIsFoundWithItsNewRow() {
         CreateRoomRequest dm = new CreateRoomRequest(1.0, "alice-bob", null, true);
         String token = rooms.create(dm, "127.0.0.1").token();
